@@ -1,0 +1,58 @@
+"""minigrad: a small autograd package with PyTorch's semantics, built to be read.
+
+``import minigrad as torch`` runs (and prints) like PyTorch for everything it implements.
+Layers, each importing only the ones before it:
+
+    backend   NumPy on the CPU, CuPy on the GPU — the one place that knows which
+    tensor    Tensor: data, dtype, device, requires_grad, grad, grad_fn, version counter
+    autograd  the graph (grad_fn nodes), the backward engine, grad modes, Function
+    ops       the differentiable primitives, each a Function with forward and backward
+"""
+from . import backend
+from .backend import device, manual_seed, seed, initial_seed, cuda
+from .backend.random import Generator
+from .tensor import (Tensor, Size, tensor, as_tensor, from_numpy, zeros, ones, empty, full,
+                     zeros_like, ones_like, empty_like, full_like, rand_like, randn_like, arange,
+                     linspace, eye, rand, randn, randint, randperm, FloatTensor, DoubleTensor,
+                     LongTensor, IntTensor, BoolTensor)
+from .tensor.dtypes import (dtype, float16, half, float32, float, float64, double, uint8, int8,
+                            int16, short, int32, int, int64, long, bool)
+from .tensor.printing import set_printoptions
+from . import autograd
+from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
+                       is_inference_mode_enabled)
+from . import ops
+from .ops import (add, sub, mul, div, neg, reciprocal, pow, exp, log, sqrt, abs, sin, cos, tanh,
+                  sigmoid, relu, clamp, clip, sign, eq, ne, gt, lt, ge, le, maximum, minimum,
+                  where, logical_and, logical_or, logical_not, logical_xor, isnan, isinf,
+                  isfinite, equal, allclose, isclose, nonzero, sum, mean, var, std, max, min,
+                  amax, argmax, argmin, norm, logsumexp, prod, matmul, mm, bmm, mv, dot, view,
+                  reshape, flatten, transpose, t, permute, squeeze, unsqueeze, clone, cat,
+                  concat, stack, split, chunk, unbind, softmax, log_softmax)
+
+subtract, multiply, divide, negative = sub, mul, div, neg
+
+__version__ = "0.1.0"
+
+
+def is_tensor(obj) -> "builtins.bool":
+    return isinstance(obj, Tensor)
+
+
+def numel(t: Tensor) -> "builtins.int":
+    return t.numel()
+
+
+def get_default_dtype() -> dtype:
+    return float32
+
+
+def square(t: Tensor) -> Tensor:
+    return t * t
+
+
+def rsqrt(t: Tensor) -> Tensor:
+    return t.rsqrt()
+
+
+import builtins  # noqa: E402  (for the annotations above: minigrad shadows int/bool/float)

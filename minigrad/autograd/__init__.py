@@ -1,0 +1,25 @@
+"""The ``autograd`` layer: graph nodes, the backward engine, grad modes, Function, checks.
+
+| file          | what                                                            |
+|---------------|-----------------------------------------------------------------|
+| graph.py      | Node (``grad_fn``), AccumulateGrad, saved tensors and versions  |
+| function.py   | Function: forward/backward pairs; the ctx is the graph node     |
+| engine.py     | the backward pass; ``backward()`` and ``grad()``                |
+| grad_mode.py  | no_grad, enable_grad, set_grad_enabled, inference_mode          |
+| anomaly.py    | detect_anomaly: which backward produced NaN, and where          |
+| gradcheck.py  | gradcheck / gradgradcheck against finite differences            |
+| variable.py   | the legacy ``Variable``                                         |
+"""
+from .grad_mode import (no_grad, enable_grad, set_grad_enabled, inference_mode,
+                        is_grad_enabled, is_inference_mode_enabled)
+from .function import Function, BackwardNode, once_differentiable, InplaceFunction
+from .engine import backward, grad
+from .anomaly import detect_anomaly, set_detect_anomaly, is_anomaly_enabled
+from .gradcheck import gradcheck, gradgradcheck, GradcheckError
+from .variable import Variable
+from . import graph
+from . import functional
+
+__all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
+           "Function", "backward", "grad", "detect_anomaly", "set_detect_anomaly", "gradcheck",
+           "gradgradcheck", "Variable", "graph", "functional"]

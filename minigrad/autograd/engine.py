@@ -1,0 +1,269 @@
+"""The backward engine, and its two entry points ``backward()`` and ``grad()``.
+
+How a backward pass runs (as PyTorch's engine does, minus threads):
+
+1. Walk the graph from the roots with an explicit stack (never recursion: graphs can be
+   100,000 nodes deep) and count, for every node, how many edges point into it.
+2. Put the roots' gradients in their nodes' input buffers. A node is *ready* when every edge
+   into it has delivered its gradient; ready nodes wait in a heap ordered by creation, the most
+   recently created first (PyTorch's order).
+3. Pop a node, run the tensor hooks on its incoming gradients, call its backward, and add each
+   result into the buffer of the node it belongs to. Free what the node saved unless
+   ``retain_graph``. ``AccumulateGrad`` nodes add into the leaves' ``.grad``.
+
+With ``inputs`` (``grad()``, or ``backward(inputs=...)``) only the nodes on a path to an input
+run, and the gradient arriving at each input is captured.
+"""
+from __future__ import annotations
+
+import heapq
+from typing import Sequence
+
+from ..tensor.tensor import Tensor
+from . import anomaly, grad_mode
+from .graph import AccumulateGrad, Node, _accumulate_into
+
+_TensorOrTensors = "Tensor | Sequence[Tensor]"
+
+
+def _as_tuple(x) -> tuple:
+    if x is None:
+        return ()
+    if isinstance(x, Tensor):
+        return (x,)
+    return tuple(x)
+
+
+def _root_edge(t: Tensor, i: int) -> tuple[Node, int]:
+    if not t._requires_grad:
+        raise RuntimeError(f"element {i} of tensors does not require grad and does not have a "
+                           "grad_fn")
+    if t.grad_fn is not None:
+        return t.grad_fn, t._output_nr
+    return t._grad_accumulator(), 0
+
+
+def _make_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
+    """The gradient each output starts with: given, or 1 for a scalar output."""
+    result = []
+    for i, (out, g) in enumerate(zip(outputs, grads)):
+        if g is None:
+            if out._data.size != 1:
+                raise RuntimeError("grad can be implicitly created only for scalar outputs")
+            if not out.is_floating_point():
+                raise RuntimeError("grad can be implicitly created only for real scalar outputs "
+                                   f"but got {out.dtype}")
+            g = Tensor._make(out.xp.ones_like(out._data), out._device)
+        else:
+            if not isinstance(g, Tensor):
+                raise TypeError(f"gradients can be either Tensors or None, but got "
+                                f"{type(g).__name__}")
+            if g._data.shape != out._data.shape:
+                raise RuntimeError(
+                    f"Mismatch in shape: grad_output[{i}] has a shape of {g.shape} and "
+                    f"output[{i}] has a shape of {out.shape}.")
+            if g._device != out._device:
+                raise RuntimeError(f"Mismatch in device: grad_output[{i}] is on {g.device} and "
+                                   f"output[{i}] is on {out.device}.")
+            if g._data.dtype != out._data.dtype:
+                g = g.to(dtype=out.dtype)
+            if not create_graph and g._requires_grad:
+                g = g.detach()
+        result.append(g)
+    return result
+
+
+def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
+                 create_graph: bool, inputs: tuple = (), accumulate: bool = True,
+                 allow_unused: bool = False) -> tuple:
+    """Run one backward pass. Returns the gradients captured at ``inputs`` (for ``grad()``)."""
+    roots = [_root_edge(t, i) for i, t in enumerate(outputs)]
+    grads = _make_grads(outputs, tuple(grad_outputs), create_graph)
+
+    # Targets: where the gradient of each input arrives (a node and which of its outputs).
+    targets: dict[Node, list] = {}
+    for i, t in enumerate(inputs):
+        if not isinstance(t, Tensor):
+            raise TypeError(f"inputs must be Tensors, got {type(t).__name__} at index {i}")
+        if not t._requires_grad:
+            raise RuntimeError(f"One of the differentiated Tensors does not require grad")
+        edge = (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t._grad_accumulator(), 0)
+        targets.setdefault(edge[0], []).append((edge[1], i))
+
+    deps, needed = _count_dependencies([r[0] for r in roots], targets)
+
+    captured: list = [None] * len(inputs)
+    buffers: dict[Node, list] = {}
+    for (node, nr), g in zip(roots, grads):
+        _add_to_buffer(buffers, node, nr, g)
+    # A root that is also reached through the graph waits for those edges too.
+    heap = [(node._sort_key(), id(node), node) for node in buffers if deps.get(node, 0) == 0]
+    heapq.heapify(heap)
+
+    state = grad_mode.state
+    prev = state.enabled
+    state.enabled = create_graph  # backward formulas record only when asked to
+    check_nan = anomaly.state.enabled and anomaly.state.check_nan
+    try:
+        while heap:
+            node = heapq.heappop(heap)[2]
+            node_grads = buffers.pop(node)
+            if node._pre_hooks:
+                for hook in list(node._pre_hooks.values()):
+                    new = hook(tuple(node_grads))
+                    if new is not None:
+                        node_grads = list(new)
+            node._run_tensor_hooks(node_grads)
+            if node in targets:
+                for nr, i in targets[node]:
+                    captured[i] = node_grads[nr]
+                    if accumulate and node_grads[nr] is not None and \
+                            not isinstance(node, AccumulateGrad):
+                        _accumulate_into(inputs[i], node_grads[nr])  # backward(inputs=[non-leaf])
+            if isinstance(node, AccumulateGrad):
+                if accumulate:  # grad() only captures; it never touches .grad
+                    node.apply(tuple(node_grads))
+                continue
+            if needed is not None and not needed.get(node, False):
+                continue  # a target with nothing wanted beyond it
+            if all(g is None for g in node_grads):
+                out_grads = (None,) * len(node.next_functions)
+            else:
+                out_grads = node.apply(tuple(node_grads))
+                if node._post_hooks:
+                    for hook in list(node._post_hooks.values()):
+                        new = hook(out_grads, tuple(node_grads))
+                        if new is not None:
+                            out_grads = tuple(new)
+                if check_nan:
+                    anomaly.check_nan(node, out_grads)
+            if not retain_graph:
+                node.release()
+            for (child, nr), g in zip(node.next_functions, out_grads):
+                if child is None or child not in deps:
+                    continue
+                if g is not None:
+                    _add_to_buffer(buffers, child, nr, g)
+                elif child not in buffers:
+                    buffers[child] = [None] * _num_outputs(child)
+                deps[child] -= 1
+                if deps[child] == 0:
+                    heapq.heappush(heap, (child._sort_key(), id(child), child))
+    finally:
+        state.enabled = prev
+
+    if inputs and not allow_unused and accumulate is False:
+        for i, g in enumerate(captured):
+            if g is None:
+                raise RuntimeError(
+                    f"The differentiated Tensor at index {i} appears to not have been used in "
+                    "the graph. Set allow_unused=True if this is the desired behavior.")
+    return tuple(captured)
+
+
+def _num_outputs(node: Node) -> int:
+    return len(getattr(node, "_output_meta", (None,)))
+
+
+def _add_to_buffer(buffers: dict, node: Node, nr: int, g: Tensor) -> None:
+    buf = buffers.get(node)
+    if buf is None:
+        buf = buffers[node] = [None] * _num_outputs(node)
+    buf[nr] = g if buf[nr] is None else buf[nr] + g
+
+
+def _count_dependencies(roots: list, targets: dict):
+    """Count edges into every node reachable from the roots (iteratively).
+
+    With targets, also work out which nodes lie on a path to a target (``needed``): only those
+    run, and only edges between them count.
+    """
+    children: dict[Node, tuple] = {}
+    stack = [r for r in roots]
+    seen = set(stack)
+    order = []
+    while stack:
+        node = stack.pop()
+        order.append(node)
+        kids = tuple(c for c, _ in node.next_functions if c is not None)
+        children[node] = kids
+        for c in kids:
+            if c not in seen:
+                seen.add(c)
+                stack.append(c)
+    needed = None
+    if targets:
+        # A node is needed if it is a target's ancestor. Reverse topological order lets each
+        # node look at its children's answers once: do a Kahn sort first (no recursion).
+        indeg = {n: 0 for n in order}
+        for n in order:
+            for c in children[n]:
+                indeg[c] += 1
+        topo, ready = [], [n for n in roots if indeg[n] == 0]
+        ready = list(dict.fromkeys(ready))
+        while ready:
+            n = ready.pop()
+            topo.append(n)
+            for c in children[n]:
+                indeg[c] -= 1
+                if indeg[c] == 0:
+                    ready.append(c)
+        reach = {}
+        for n in reversed(topo):
+            reach[n] = n in targets or any(reach[c] for c in children[n])
+        needed = {n: any(reach[c] for c in children[n]) for n in topo}
+        keep = {n for n in topo if reach[n]}
+        deps = {n: 0 for n in keep}
+        for n in keep:
+            for c in children[n]:
+                if c in keep:
+                    deps[c] += 1
+        return deps, needed
+    deps = {n: 0 for n in order}
+    for n in order:
+        for c in children[n]:
+            deps[c] += 1
+    return deps, None
+
+
+def backward(tensors: _TensorOrTensors, grad_tensors=None, retain_graph: bool | None = None,
+             create_graph: bool = False, inputs=None) -> None:
+    """Accumulate into the leaves' ``.grad`` the gradient of ``tensors`` (weighted by
+    ``grad_tensors`` for non-scalar ones). The graph is freed unless ``retain_graph``."""
+    tensors = _as_tuple(tensors)
+    grad_tensors = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
+    if len(grad_tensors) != len(tensors):
+        raise RuntimeError(f"got {len(grad_tensors)} gradients for {len(tensors)} tensors")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if inputs is not None and len(_as_tuple(inputs)) == 0:
+        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+    inputs = _as_tuple(inputs)
+    run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=inputs,
+                 accumulate=True)
+
+
+def grad(outputs: _TensorOrTensors, inputs: _TensorOrTensors, grad_outputs=None,
+         retain_graph: bool | None = None, create_graph: bool = False,
+         allow_unused: bool | None = None, materialize_grads: bool = False) -> tuple:
+    """Return the gradients of ``outputs`` w.r.t. ``inputs`` — without touching any ``.grad``.
+    With ``create_graph=True`` the results have a graph of their own (for higher orders)."""
+    outputs = _as_tuple(outputs)
+    inputs_t = _as_tuple(inputs)
+    if not inputs_t:
+        raise RuntimeError("grad requires non-empty inputs.")
+    grad_outputs = (_as_tuple(grad_outputs) if grad_outputs is not None
+                    else (None,) * len(outputs))
+    if len(grad_outputs) != len(outputs):
+        raise RuntimeError(f"grad_outputs has {len(grad_outputs)} tensors, outputs has "
+                           f"{len(outputs)}")
+    if retain_graph is None:
+        retain_graph = create_graph
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    result = run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=inputs_t,
+                          accumulate=False, allow_unused=allow_unused)
+    if materialize_grads:
+        result = tuple(g if g is not None else Tensor._make(t.xp.zeros_like(t._data), t._device)
+                       for g, t in zip(result, inputs_t))
+    return result

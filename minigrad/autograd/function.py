@@ -1,0 +1,221 @@
+"""``Function``: one differentiable operation, its forward and its backward side by side.
+
+Subclass it with two static methods, as in PyTorch::
+
+    class Exp(Function):
+        @staticmethod
+        def forward(ctx, x):
+            y = x.exp()
+            ctx.save_for_backward(y)
+            return y
+
+        @staticmethod
+        def backward(ctx, grad):
+            y, = ctx.saved_tensors
+            return grad * y          # d exp(x)/dx = exp(x)
+
+``Exp.apply(x)`` runs ``forward`` without recording and, when any input requires grad (and grad
+mode is on), makes the ``ctx`` the ``grad_fn`` of the outputs: the context *is* the graph node
+(an instance of the generated class ``ExpBackward``), as in PyTorch.
+
+minigrad's own operations in ``minigrad.ops`` are Functions too. Their ``backward`` is Tensor
+code: the engine runs it without recording normally, and with recording under
+``create_graph=True``, so the same formula gives higher-order derivatives.
+"""
+from __future__ import annotations
+
+import traceback
+from typing import Any
+
+from ..tensor.tensor import Tensor
+from . import anomaly, grad_mode
+from .graph import Node, SavedTensor, _sequence
+
+
+class BackwardNode(Node):
+    """The graph node (and ``ctx``) of one application of a Function."""
+
+    _forward_cls: type  # the Function subclass; set on each generated subclass
+    _saved = ()
+    _freed = False
+    materialize_grads = True
+    _non_differentiable = None
+
+    def save_for_backward(self, *tensors: "Tensor | None") -> None:
+        """Keep these tensors (inputs or outputs) for backward; they are checked against later
+        in-place changes and freed after backward unless ``retain_graph=True``."""
+        self._saved = tuple(None if t is None else SavedTensor(t) for t in tensors)
+
+    @property
+    def saved_tensors(self) -> tuple:
+        if self._freed:
+            raise RuntimeError(
+                "Trying to backward through the graph a second time (or directly access saved "
+                "tensors after they have already been freed). Saved intermediate values of the "
+                "graph are freed when you call .backward() or autograd.grad(). Specify "
+                "retain_graph=True if you need to backward through the graph a second time or "
+                "if you need to access saved tensors after calling backward.")
+        return tuple(None if s is None else s.unpack(self) for s in self._saved)
+
+    saved_variables = saved_tensors
+
+    def mark_non_differentiable(self, *outputs: Tensor) -> None:
+        """These outputs (indices, masks) get no grad_fn and never require grad."""
+        self._non_differentiable = {id(t) for t in outputs}
+
+    def set_materialize_grads(self, value: bool) -> None:
+        """With False, backward receives None (not zeros) for outputs that got no gradient."""
+        self.materialize_grads = value
+
+    def mark_dirty(self, *tensors: Tensor) -> None:
+        raise NotImplementedError("in-place custom Functions (mark_dirty) are not supported by "
+                                  "minigrad; return a new tensor from forward instead")
+
+    def release(self) -> None:
+        if self._saved:
+            self._saved = ()
+            self._freed = True
+
+    def apply(self, grad_outputs: tuple) -> tuple:
+        if self.materialize_grads and any(g is None for g in grad_outputs):
+            grad_outputs = tuple(
+                g if g is not None else Tensor._make(xp.zeros(shape, dtype), dev)
+                for g, (shape, dtype, dev, xp) in zip(grad_outputs, self._output_meta))
+        result = self._forward_cls.backward(self, *grad_outputs)
+        if not isinstance(result, (tuple, list)):
+            result = (result,)
+        n = self._nargs
+        if len(result) != n:
+            # Extra trailing Nones are tolerated, as in PyTorch; anything else is a bug.
+            if len(result) > n and all(r is None for r in result[n:]):
+                result = result[:n]
+            else:
+                raise RuntimeError(f"function {self.name()} returned an incorrect number of "
+                                   f"gradients (expected {n}, got {len(result)})")
+        return tuple(_validate(self, i, result[i], meta)
+                     for i, meta in zip(self._arg_index, self._input_meta))
+
+
+def _validate(node: Node, i: int, g, meta) -> "Tensor | None":
+    """Check a gradient against its input's shape, and cast it to the input's dtype (float32
+    input * float64 input gives float64 gradients; the float32 input needs float32 ones)."""
+    if g is None or meta is None:
+        return None
+    if not isinstance(g, Tensor):
+        raise TypeError(f"function {node.name()} returned a gradient different than None at "
+                        f"position {i + 1}, but the corresponding forward input was not a "
+                        "Variable")
+    shape, dtype = meta
+    if g._data.shape != shape:
+        raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - "
+                           f"got {list(g._data.shape)} but expected shape compatible with "
+                           f"{list(shape)}")
+    if g._data.dtype != dtype:
+        g = g.to(dtype=_dtype_of(dtype))
+    return g
+
+
+def _dtype_of(np_dtype):
+    from ..tensor.dtypes import from_numpy_dtype
+    return from_numpy_dtype(np_dtype)
+
+
+class Function:
+    """Base class of differentiable operations (see the module docstring)."""
+
+    _node_name: str | None = None  # PyTorch's name of the node, e.g. "MulBackward0"
+    _scalar_edges = False          # Python-number arguments get a (None, 0) edge too
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        super().__init_subclass__(**kwargs)
+        name = cls.__dict__.get("_node_name") or f"{cls.__name__}Backward"
+        cls._backward_cls = type(name, (BackwardNode,), {"_forward_cls": cls,
+                                                         "__module__": cls.__module__})
+
+    @staticmethod
+    def forward(ctx: BackwardNode, *args: Any) -> Any:
+        raise NotImplementedError("You must implement the forward function for custom "
+                                  "autograd.Function.")
+
+    @staticmethod
+    def backward(ctx: BackwardNode, *grad_outputs: Tensor) -> Any:
+        raise NotImplementedError("You must implement either the backward or vjp method for "
+                                  "your custom autograd.Function to use it with backward mode "
+                                  "AD.")
+
+    @classmethod
+    def apply(cls, *args: Any, **kwargs: Any) -> Any:
+        """Run ``forward`` (not recorded) and, if needed, record a node for the outputs.
+        Keyword arguments go to ``forward`` too but are never graph inputs."""
+        ctx = cls._backward_cls()
+        needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
+        ctx.needs_input_grad = needs
+        record = grad_mode.state.enabled and True in needs
+        # forward itself is never recorded: its internal steps are not part of the graph.
+        state = grad_mode.state
+        prev, state.enabled = state.enabled, False
+        try:
+            out = cls.forward(ctx, *args, **kwargs)
+        finally:
+            state.enabled = prev
+        if not record:
+            return out
+        single = not isinstance(out, tuple)
+        outs = (out,) if single else out
+        # Wire the node into the graph: an edge per tensor argument (and per Python number for
+        # the arithmetic ops, which PyTorch wraps into tensors).
+        next_fns, input_meta, arg_index = [], [], []
+        for i, a in enumerate(args):
+            if isinstance(a, Tensor):
+                if needs[i]:
+                    next_fns.append((a.grad_fn, a._output_nr) if a.grad_fn is not None
+                                    else (a._grad_accumulator(), 0))
+                    input_meta.append((a._data.shape, a._data.dtype))
+                else:
+                    next_fns.append((None, 0))
+                    input_meta.append(None)
+            elif cls._scalar_edges and isinstance(a, (int, float)):
+                next_fns.append((None, 0))
+                input_meta.append(None)
+            else:
+                continue
+            arg_index.append(i)
+        ctx.next_functions = tuple(next_fns)
+        ctx._input_meta = input_meta
+        ctx._arg_index = arg_index
+        ctx._nargs = len(args)
+        ctx._seq = next(_sequence)
+        if anomaly.state.enabled:
+            ctx._trace = traceback.format_stack()[:-1]
+        new_outs, meta = [], []
+        non_diff = ctx._non_differentiable
+        for nr, o in enumerate(outs):
+            if isinstance(o, Tensor):
+                if any(o is a for a in args):
+                    # forward returned an input: the output needs its own identity (same memory)
+                    alias = Tensor._make(o._data, o._device)
+                    alias._version = o._version
+                    o = alias
+                if (non_diff is None or id(o) not in non_diff) and o._data.dtype.kind == "f":
+                    o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
+                meta.append((o._data.shape, o._data.dtype, o._device, o.xp))
+            else:
+                meta.append(None)
+            new_outs.append(o)
+        ctx._output_meta = meta
+        for s in ctx._saved:
+            if s is not None and s.tensor is not None and s.tensor.grad_fn is ctx:
+                s.make_output(s.tensor._output_nr)
+        return new_outs[0] if single else tuple(new_outs)
+
+
+class InplaceFunction(Function):
+    pass
+
+
+def once_differentiable(fn):
+    """Marks a backward that can't be differentiated again: it runs without recording."""
+    def wrapper(ctx, *args):
+        with grad_mode.no_grad():
+            return fn(ctx, *args)
+    return wrapper

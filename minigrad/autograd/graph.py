@@ -1,0 +1,182 @@
+"""Graph nodes: what ``tensor.grad_fn`` points to.
+
+A node stands for one recorded operation. ``next_functions`` holds, for each input of the
+operation, ``(node that produced the input, which of its outputs)``; a leaf that requires grad
+is represented by its ``AccumulateGrad`` node. The engine walks these edges backwards.
+
+Ownership goes one way only — tensor -> its grad_fn -> the input nodes and saved tensors — so a
+graph is freed by reference counting the moment its last tensor goes (no cycles).
+"""
+from __future__ import annotations
+
+import itertools
+import re
+from typing import Callable
+
+from ..tensor.tensor import RemovableHandle, Tensor
+
+# Nodes made later run first when several are ready, as in PyTorch: a global sequence number.
+_sequence = itertools.count()
+# AccumulateGrad runs as soon as it's ready (PyTorch gives it the largest sequence number).
+_ACCUMULATE_PRIORITY = 1 << 62
+
+
+class Node:
+    """Base class of every ``grad_fn``."""
+
+    next_functions: tuple = ()
+    _tensor_hooks = None   # {output_nr: {handle id: hook}} from tensor.register_hook
+    _retained = None       # {output_nr: weakref(tensor)} from tensor.retain_grad()
+    _pre_hooks = None      # node.register_prehook(fn(grad_outputs))
+    _post_hooks = None     # node.register_hook(fn(grad_inputs, grad_outputs))
+    _trace = None          # forward stack, recorded in anomaly mode
+
+    def name(self) -> str:
+        return type(self).__name__
+
+    def __repr__(self) -> str:
+        return f"<{self.name()} object at {hex(id(self))}>"
+
+    @property
+    def metadata(self) -> dict:
+        if "_metadata" not in self.__dict__:
+            self._metadata = {}
+        return self._metadata
+
+    def apply(self, grad_outputs: tuple) -> tuple:
+        """Map gradients w.r.t. this node's outputs to gradients w.r.t. its inputs."""
+        raise NotImplementedError
+
+    __call__ = lambda self, *grads: self.apply(grads)  # noqa: E731 - PyTorch nodes are callable
+
+    def release(self) -> None:
+        """Drop what was saved for backward (called after the node ran, unless retain_graph)."""
+
+    # --- hooks ---------------------------------------------------------------------------
+    def register_hook(self, fn: Callable) -> RemovableHandle:
+        """``fn(grad_inputs, grad_outputs)`` after this node ran; may return new grad_inputs."""
+        if self._post_hooks is None:
+            self._post_hooks = {}
+        return RemovableHandle(self._post_hooks, fn)
+
+    def register_prehook(self, fn: Callable) -> RemovableHandle:
+        """``fn(grad_outputs)`` before this node runs; may return new grad_outputs."""
+        if self._pre_hooks is None:
+            self._pre_hooks = {}
+        return RemovableHandle(self._pre_hooks, fn)
+
+    def _register_tensor_hook(self, output_nr: int, hook: Callable) -> RemovableHandle:
+        if self._tensor_hooks is None:
+            self._tensor_hooks = {}
+        return RemovableHandle(self._tensor_hooks.setdefault(output_nr, {}), hook)
+
+    def _retain_grad(self, output_nr: int, tensor_ref) -> None:
+        if self._retained is None:
+            self._retained = {}
+        self._retained[output_nr] = tensor_ref
+
+    def _run_tensor_hooks(self, grads: list) -> None:
+        """Tensor hooks of this node's outputs, then retain_grad (always last, as in PyTorch)."""
+        if self._tensor_hooks:
+            for nr, hooks in self._tensor_hooks.items():
+                for hook in list(hooks.values()):
+                    if grads[nr] is not None:
+                        new = hook(grads[nr])
+                        if new is not None:
+                            grads[nr] = new
+        if self._retained:
+            for nr, ref in self._retained.items():
+                t = ref()
+                if t is not None and grads[nr] is not None:
+                    _accumulate_into(t, grads[nr])
+
+    def _sort_key(self) -> int:
+        return -self._seq
+
+
+class AccumulateGrad(Node):
+    """The node of a leaf that requires grad: adds the incoming gradient into ``leaf.grad``.
+    It owns the leaf (``variable``); the leaf only holds it weakly."""
+
+    def __init__(self, variable: Tensor) -> None:
+        self.variable = variable
+        self._seq = _ACCUMULATE_PRIORITY + next(_sequence)
+
+    def apply(self, grad_outputs: tuple) -> tuple:
+        if grad_outputs[0] is not None:
+            _accumulate_into(self.variable, grad_outputs[0])
+        return ()
+
+    def _run_tensor_hooks(self, grads: list) -> None:
+        hooks = self.variable._hooks
+        if hooks and grads[0] is not None:
+            for hook in list(hooks.values()):
+                new = hook(grads[0])
+                if new is not None:
+                    grads[0] = new
+
+
+def _accumulate_into(t: Tensor, g: Tensor) -> None:
+    """``t.grad += g``, PyTorch's way: in place when possible; out of place when the gradient
+    itself is being recorded (create_graph), so its graph is kept."""
+    from . import grad_mode
+    if t._grad is None:
+        # Store our own copy: the incoming gradient may be the user's tensor or a buffer that
+        # is still used elsewhere, and later accumulation writes into .grad in place.
+        t._grad = g if g.grad_fn is not None else Tensor._make(g._data.copy(), g._device)
+    elif grad_mode.state.enabled and (g.requires_grad or t._grad.requires_grad):
+        t._grad = t._grad + g
+    else:
+        t._grad._data += g._data
+        t._grad._version.value += 1
+
+
+class SavedTensor:
+    """A tensor saved for backward, with the version it had when saved.
+
+    An input is kept as the tensor itself. An *output* of the node that saves it is kept as its
+    array and version counter only: holding the output tensor would make the cycle
+    output -> node -> output. Unpacking rebuilds a tensor whose grad_fn is the node again,
+    so higher-order gradients flow through it.
+    """
+
+    __slots__ = ("tensor", "version", "data", "counter", "device", "requires_grad",
+                 "output_nr", "producer")
+
+    def __init__(self, t: Tensor) -> None:
+        self.tensor = t
+        self.counter = t._version
+        self.version = t._version.value
+        self.output_nr = -1
+
+    def make_output(self, output_nr: int) -> None:
+        t = self.tensor
+        self.data, self.device, self.requires_grad = t._data, t._device, t._requires_grad
+        self.output_nr = output_nr
+        self.tensor = None
+
+    def unpack(self, node: Node) -> Tensor:
+        if self.counter.value != self.version:
+            t = self.tensor
+            shape = list(t.shape) if t is not None else list(self.data.shape)
+            dt = (t._data if t is not None else self.data).dtype
+            kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                    "int64": "LongTensor", "int32": "IntTensor", "bool": "BoolTensor"}.get(
+                        dt.name, "Tensor")
+            producer = t.grad_fn if t is not None else node
+            nr = t._output_nr if t is not None else self.output_nr
+            which = (f", which is output {nr} of {re.sub(r'Backward[0-9]*$', '', producer.name())}"
+                     if producer is not None else "")
+            raise RuntimeError(
+                "one of the variables needed for gradient computation has been modified by an "
+                f"inplace operation: [torch.{kind} {shape}]{which}, is at version "
+                f"{self.counter.value}; expected version {self.version} instead. Hint: enable "
+                "anomaly detection to find the operation that failed to compute its gradient, "
+                "with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+        if self.tensor is not None:
+            return self.tensor
+        t = Tensor._make(self.data, self.device, self.requires_grad)
+        t._version = self.counter
+        if self.requires_grad:
+            t.grad_fn, t._output_nr = node, self.output_nr
+        return t

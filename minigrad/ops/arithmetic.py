@@ -1,0 +1,258 @@
+"""+ - * / ** and negation. Each backward sums its gradient back to the input's shape
+(``sum_to``), because broadcasting in forward copied the input along new dimensions."""
+from __future__ import annotations
+
+import math
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..tensor.tensor import Tensor
+from .helpers import operands, out, sum_to
+
+
+def _shape(x):
+    return x._data.shape if isinstance(x, Tensor) else ()
+
+
+class _Binary(Function):
+    _scalar_edges = True  # PyTorch wraps Python numbers into tensors: they get (None, 0) edges
+
+    @staticmethod
+    def _setup(ctx, a, b):
+        xa, xb, dt, dev = operands(a, b)
+        ctx.shapes = (_shape(a), _shape(b))
+        return xa, xb, dt, dev
+
+
+class Add(_Binary):
+    _node_name = "AddBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        xa, xb, dt, dev = _Binary._setup(ctx, a, b)
+        return out(xa + xb, dev, dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        # d(a+b)/da = 1, d(a+b)/db = 1
+        na, nb = ctx.needs_input_grad
+        return (sum_to(g, ctx.shapes[0]) if na else None,
+                sum_to(g, ctx.shapes[1]) if nb else None)
+
+
+class Sub(_Binary):
+    _node_name = "SubBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        xa, xb, dt, dev = _Binary._setup(ctx, a, b)
+        return out(xa - xb, dev, dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        # d(a-b)/da = 1, d(a-b)/db = -1
+        na, nb = ctx.needs_input_grad
+        return (sum_to(g, ctx.shapes[0]) if na else None,
+                sum_to(-g, ctx.shapes[1]) if nb else None)
+
+
+class Mul(_Binary):
+    _node_name = "MulBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        xa, xb, dt, dev = _Binary._setup(ctx, a, b)
+        na, nb = ctx.needs_input_grad
+        # Save only what backward will need: a for b's gradient, b for a's.
+        ctx.save_for_backward(a if nb else None, b if na and isinstance(b, Tensor) else None)
+        ctx.b = b if not isinstance(b, Tensor) else None
+        return out(xa * xb, dev, dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        # d(a*b)/da = b, d(a*b)/db = a
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        if b is None:
+            b = ctx.b
+        return (sum_to(g * b, ctx.shapes[0]) if na else None,
+                sum_to(g * a, ctx.shapes[1]) if nb else None)
+
+
+class Div(_Binary):
+    _node_name = "DivBackward0"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        xa, xb, dt, dev = _Binary._setup(ctx, a, b)
+        if dt.kind != "f":  # true division of integers gives the default float type
+            dt = np.dtype(np.float32)
+        na, nb = ctx.needs_input_grad
+        ctx.save_for_backward(a if nb else None, b if isinstance(b, Tensor) else None)
+        ctx.b = b if not isinstance(b, Tensor) else None
+        return out(xa / xb, dev, dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+        a, b = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        if b is None:
+            b = ctx.b
+        return (sum_to(g / b, ctx.shapes[0]) if na else None,
+                sum_to(-g * a / (b * b), ctx.shapes[1]) if nb else None)
+
+
+class Neg(Function):
+    _node_name = "NegBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return out(-a._data, a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g  # d(-a)/da = -1
+
+
+class Reciprocal(Function):
+    _node_name = "ReciprocalBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        dt = a._data.dtype if a._data.dtype.kind == "f" else "float32"
+        y = out(1.0 / a._data, a._device, dt)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return -g * y * y  # d(1/a)/da = -1/a^2
+
+
+class PowScalar(Function):
+    """tensor ** number"""
+    _node_name = "PowBackward0"
+
+    @staticmethod
+    def forward(ctx, a, exponent):
+        ctx.save_for_backward(a)
+        ctx.exponent = exponent
+        dt = a._data.dtype if a._data.dtype.kind == "f" or isinstance(exponent, int) \
+            else np.dtype(np.float32)
+        return out(a._data ** exponent, a._device, dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        e = ctx.exponent
+        if e == 0:
+            return g * 0, None
+        return g * e * a ** (e - 1), None  # d(a^e)/da = e a^(e-1)
+
+
+class PowTensor(_Binary):
+    """tensor ** tensor"""
+    _node_name = "PowBackward1"
+
+    @staticmethod
+    def forward(ctx, a, b):
+        xa, xb, dt, dev = _Binary._setup(ctx, a, b)
+        y = out(xa ** xb, dev, dt)
+        ctx.save_for_backward(a, b, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        a, b, y = ctx.saved_tensors
+        na, nb = ctx.needs_input_grad
+        ga = gb = None
+        if na:  # d(a^b)/da = b a^(b-1)
+            ga = sum_to(g * b * a ** (b - 1), ctx.shapes[0])
+        if nb:  # d(a^b)/db = a^b log(a); PyTorch takes it as 0 where a == 0 and b >= 0
+            safe = (a == 0) & (b >= 0)
+            gb = sum_to(g * (y * a.where(~safe, 1.0).log()).where(~safe, 0.0), ctx.shapes[1])
+        return ga, gb
+
+
+class RPow(Function):
+    """number ** tensor"""
+    _node_name = "PowBackward2"
+    _scalar_edges = True
+
+    @staticmethod
+    def forward(ctx, base, b):
+        y = out(base ** b._data, b._device,
+                b._data.dtype if b._data.dtype.kind == "f" else "float32")
+        ctx.base = base
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return None, g * y * math.log(ctx.base)  # d(c^b)/db = c^b log(c)
+
+
+def add(a, b, *, alpha=1) -> Tensor:
+    if alpha != 1:
+        b = b * alpha
+    if not isinstance(a, Tensor):
+        return Add.apply(b, a) if isinstance(b, Tensor) else a + b
+    return Add.apply(a, b)
+
+
+def sub(a, b, *, alpha=1) -> Tensor:
+    if alpha != 1:
+        b = b * alpha
+    if not isinstance(a, Tensor):
+        return RsubScalar.apply(b, a)
+    return Sub.apply(a, b)
+
+
+class RsubScalar(_Binary):
+    """number - tensor, stored as (tensor, number) like PyTorch's rsub."""
+    _node_name = "RsubBackward1"
+
+    @staticmethod
+    def forward(ctx, t, number):
+        xt, _, dt, dev = _Binary._setup(ctx, t, number)
+        return out(number - xt, dev, dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        return -g if ctx.needs_input_grad[0] else None, None
+
+
+def mul(a, b) -> Tensor:
+    if not isinstance(a, Tensor):
+        a, b = b, a
+    return Mul.apply(a, b)
+
+
+def div(a, b, *, rounding_mode=None) -> Tensor:
+    if rounding_mode is not None:
+        from .comparison import floor_divide
+        q = div(a, b)
+        return floor_divide(a, b) if rounding_mode == "floor" else q.trunc()
+    if not isinstance(a, Tensor):
+        return Mul.apply(Reciprocal.apply(b), a)  # as PyTorch: number / t == t.reciprocal() * n
+    return Div.apply(a, b)
+
+
+def neg(a: Tensor) -> Tensor:
+    return Neg.apply(a)
+
+
+def reciprocal(a: Tensor) -> Tensor:
+    return Reciprocal.apply(a)
+
+
+def pow(a, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
+    if isinstance(a, Tensor):
+        if isinstance(exponent, Tensor):
+            return PowTensor.apply(a, exponent)
+        return PowScalar.apply(a, exponent)
+    return RPow.apply(a, exponent)

@@ -1,0 +1,243 @@
+"""Elementwise math: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, clamp, sign.
+
+The ones whose derivative is easiest from their own output (exp, sqrt, tanh, sigmoid, relu)
+save the output; ``save_for_backward`` keeps it without a reference cycle.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..tensor.tensor import Tensor
+from .helpers import out
+
+
+def _float(a: Tensor):
+    """Math on integer tensors gives the default float type, as in PyTorch."""
+    return a._data if a._data.dtype.kind == "f" else a._data.astype(np.float32)
+
+
+class Exp(Function):
+    _node_name = "ExpBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        y = out(a.xp.exp(_float(a)), a._device)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * y  # d e^a/da = e^a
+
+
+class Log(Function):
+    _node_name = "LogBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):  # log(0) = -inf, as in PyTorch
+            return out(a.xp.log(_float(a)), a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / a  # d log(a)/da = 1/a
+
+
+class Sqrt(Function):
+    _node_name = "SqrtBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        with np.errstate(invalid="ignore"):
+            y = out(a.xp.sqrt(_float(a)), a._device)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g / (2 * y)  # d sqrt(a)/da = 1/(2 sqrt(a))
+
+
+class Abs(Function):
+    _node_name = "AbsBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return out(a.xp.abs(a._data), a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * a.sign()  # d|a|/da = sign(a) (0 at 0, as PyTorch)
+
+
+class Sin(Function):
+    _node_name = "SinBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return out(a.xp.sin(_float(a)), a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g * a.cos()  # d sin(a)/da = cos(a)
+
+
+class Cos(Function):
+    _node_name = "CosBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        return out(a.xp.cos(_float(a)), a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return -g * a.sin()  # d cos(a)/da = -sin(a)
+
+
+class Tanh(Function):
+    _node_name = "TanhBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        y = out(a.xp.tanh(_float(a)), a._device)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * (1 - y * y)  # d tanh(a)/da = 1 - tanh(a)^2
+
+
+class Sigmoid(Function):
+    _node_name = "SigmoidBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        x = _float(a)
+        xp = a.xp
+        # Stable for large |a|: never exponentiate a large positive number.
+        e = xp.exp(-xp.abs(x))
+        y = out(xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False),
+                a._device)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * y * (1 - y)  # d sigmoid(a)/da = sigmoid(a)(1 - sigmoid(a))
+
+
+class Relu(Function):
+    _node_name = "ReluBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        y = out(a.xp.maximum(a._data, 0).astype(a._data.dtype, copy=False), a._device)
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        return g * (y > 0)  # d relu(a)/da = 1 where a > 0, else 0
+
+
+class Clamp(Function):
+    _node_name = "ClampBackward1"
+
+    @staticmethod
+    def forward(ctx, a, min=None, max=None):  # noqa: A002 - PyTorch's names
+        if min is None and max is None:
+            raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
+        ctx.save_for_backward(a)
+        ctx.bounds = (min, max)
+        return out(a.xp.clip(a._data, min, max), a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        lo, hi = ctx.bounds
+        # the gradient passes where a was inside [min, max] (bounds included, as PyTorch)
+        mask = None
+        if lo is not None:
+            mask = a >= lo
+        if hi is not None:
+            mask = (a <= hi) if mask is None else mask & (a <= hi)
+        return g * mask
+
+
+def sign(a: Tensor) -> Tensor:
+    """Not differentiable in a useful way: PyTorch gives it a zero gradient."""
+    return _ZeroGrad.apply(a, a.xp.sign(a._data))
+
+
+class _ZeroGrad(Function):
+    _node_name = "SignBackward0"
+
+    @staticmethod
+    def forward(ctx, a, result):
+        return out(result, a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0, None
+
+
+def exp(a: Tensor) -> Tensor:
+    return Exp.apply(a)
+
+
+def log(a: Tensor) -> Tensor:
+    return Log.apply(a)
+
+
+def sqrt(a: Tensor) -> Tensor:
+    return Sqrt.apply(a)
+
+
+def abs(a: Tensor) -> Tensor:  # noqa: A001
+    return Abs.apply(a)
+
+
+def sin(a: Tensor) -> Tensor:
+    return Sin.apply(a)
+
+
+def cos(a: Tensor) -> Tensor:
+    return Cos.apply(a)
+
+
+def tanh(a: Tensor) -> Tensor:
+    return Tanh.apply(a)
+
+
+def sigmoid(a: Tensor) -> Tensor:
+    return Sigmoid.apply(a)
+
+
+def relu(a: Tensor) -> Tensor:
+    return Relu.apply(a)
+
+
+def clamp(a: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
+    if isinstance(min, Tensor) or isinstance(max, Tensor):
+        from .comparison import maximum, minimum
+        r = a if min is None else maximum(a, min)
+        return r if max is None else minimum(r, max)
+    return Clamp.apply(a, min=min, max=max)
+
+
+clip = clamp

@@ -1,0 +1,110 @@
+"""What every op needs: operands as arrays of the right dtype and device, outputs wrapped as
+tensors, and the one place where broadcast gradients are summed back to an input's shape."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..tensor.tensor import Tensor
+
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+_DEFAULT = {0: np.dtype(np.bool_), 1: np.dtype(np.int64), 2: np.dtype(np.float32)}
+
+
+def result_dtype(*xs) -> np.dtype:
+    """PyTorch's type promotion: tensors with dimensions decide, then 0-d tensors, then Python
+    numbers — a lower-priority operand only matters if it is of a higher category
+    (bool < int < float). So float32 tensor * 2.5 stays float32, int tensor * 2.5 is float32,
+    and float32 tensor * float64 0-d tensor stays float32."""
+    dim = zero = None
+    scalar_cat = -1
+    for x in xs:
+        if isinstance(x, Tensor):
+            d = x._data.dtype
+            if x._data.ndim:
+                dim = d if dim is None or dim == d else np.promote_types(dim, d)
+            else:
+                zero = d if zero is None or zero == d else np.promote_types(zero, d)
+        elif isinstance(x, (bool, np.bool_)):
+            scalar_cat = max(scalar_cat, 0)
+        elif isinstance(x, (int, np.integer)):
+            scalar_cat = max(scalar_cat, 1)
+        else:
+            scalar_cat = max(scalar_cat, 2)
+    result = dim
+    if zero is not None and (result is None or _CATEGORY[zero.kind] > _CATEGORY[result.kind]):
+        result = zero
+    if scalar_cat >= 0 and (result is None or scalar_cat > _CATEGORY[result.kind]):
+        result = _DEFAULT[scalar_cat]
+    return result
+
+
+def check_device(a: Tensor, b: Tensor) -> None:
+    if a._device != b._device and a._data.ndim and b._data.ndim:
+        raise RuntimeError("Expected all tensors to be on the same device, but found at least "
+                           f"two devices, {a._device} and {b._device}!")
+
+
+def operands(a, b):
+    """Arrays for a binary op (Python numbers stay numbers), its result dtype and device."""
+    if isinstance(a, Tensor):
+        if isinstance(b, Tensor):
+            if a._device is not b._device:
+                check_device(a, b)
+            dt = a._data.dtype if a._data.dtype == b._data.dtype else result_dtype(a, b)
+            dev = a._device if a._data.ndim or not b._data.ndim else b._device
+            return a._data, b._data, dt, dev
+        return a._data, b, result_dtype(a, b), a._device
+    return a, b._data, result_dtype(a, b), b._device
+
+
+def out(arr, dev, dtype=None) -> Tensor:
+    """Wrap a result array. NumPy turns 0-d results into scalars: make them arrays again."""
+    if isinstance(arr, (np.generic, int, float, bool)):
+        arr = np.asarray(arr)
+    if dtype is not None and arr.dtype != dtype:
+        arr = arr.astype(dtype)
+    return Tensor._make(arr, dev)
+
+
+def broadcast_shape(s1: tuple, s2: tuple) -> tuple:
+    """The broadcast of two shapes, or PyTorch's error naming the mismatched sizes."""
+    n = max(len(s1), len(s2))
+    a, b = (1,) * (n - len(s1)) + tuple(s1), (1,) * (n - len(s2)) + tuple(s2)
+    res = []
+    for i, (x, y) in enumerate(zip(a, b)):
+        if x != y and x != 1 and y != 1:
+            raise RuntimeError(f"The size of tensor a ({x}) must match the size of tensor b ({y}) "
+                               f"at non-singleton dimension {i}")
+        res.append(x if y == 1 else y)
+    return tuple(res)
+
+
+def sum_to(g: Tensor, shape: tuple) -> Tensor:
+    """Sum a broadcast gradient back to ``shape``: over the leading dimensions broadcasting
+    added, and over dimensions that were 1. (The most common bug in hand-written engines.)"""
+    gshape = g._data.shape
+    if gshape == shape:
+        return g
+    lead = len(gshape) - len(shape)
+    axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
+                                      if s == 1 and gshape[i + lead] != 1)
+    if axes:
+        g = g.sum(dim=axes, keepdim=True)
+    return g.reshape(shape) if g._data.shape != shape else g
+
+
+def normalize_dim(dim: int, ndim: int) -> int:
+    """A dimension index, negative counting from the end, checked like PyTorch checks it."""
+    n = max(ndim, 1)
+    if not -n <= dim < n:
+        raise IndexError(f"Dimension out of range (expected to be in range of [{-n}, {n - 1}], "
+                         f"but got {dim})")
+    return dim % n
+
+
+def normalize_dims(dim, ndim: int) -> tuple:
+    if dim is None:
+        return tuple(range(ndim))
+    if isinstance(dim, (int, np.integer)):
+        dim = (dim,)
+    return tuple(sorted(normalize_dim(int(d), ndim) for d in dim))

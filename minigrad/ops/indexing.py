@@ -1,0 +1,178 @@
+"""Indexing ``x[i]``, slicing, integer-array and mask indexing, and assignment ``x[i] = v``.
+
+Reading is a gather; its backward is the matching scatter-*add* (an index may be picked twice,
+``x[[0, 0]]``, and then both gradients count). The two are each other's backward, so any order
+of derivative works.
+"""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd.function import Function
+from ..tensor.tensor import Tensor
+from .helpers import out
+
+
+def _convert_index(idx, xp):
+    """Tensors inside an index become arrays (on the right device); the rest passes through."""
+    if isinstance(idx, Tensor):
+        return idx._data
+    if isinstance(idx, tuple):
+        return tuple(_convert_index(i, xp) for i in idx)
+    if isinstance(idx, list) and any(isinstance(i, Tensor) for i in idx):
+        return xp.asarray([i.item() if isinstance(i, Tensor) else i for i in idx])
+    return idx
+
+
+def _is_basic(idx) -> bool:
+    """Basic indexing (ints, slices, None, ...) returns a view; arrays and lists copy."""
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    return all(p is None or p is Ellipsis or isinstance(p, (int, np.integer, slice))
+               for p in parts)
+
+
+def _node_name_for(idx) -> str:
+    """PyTorch applies basic indexing one dimension at a time; the last step names the node."""
+    if not _is_basic(idx):
+        return "IndexBackward0"
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    for p in reversed(parts):
+        if isinstance(p, (int, np.integer)):
+            return "SelectBackward0"
+        if isinstance(p, slice):
+            return "SliceBackward0"
+        if p is None:
+            return "UnsqueezeBackward0"
+    return "AliasBackward0"
+
+
+def _check_bounds(shape: tuple, idx) -> None:
+    parts = idx if isinstance(idx, tuple) else (idx,)
+    dim = 0
+    for p in parts:
+        if p is None:
+            continue
+        if p is Ellipsis:
+            dim = len(shape) - sum(1 for q in parts if q is not None and q is not Ellipsis
+                                   and not (hasattr(q, "dtype") and q.dtype == np.bool_))
+            continue
+        if isinstance(p, (int, np.integer)):
+            if dim >= len(shape):
+                raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+            if not -shape[dim] <= p < shape[dim]:
+                raise IndexError(f"index {p} is out of bounds for dimension {dim} with size "
+                                 f"{shape[dim]}")
+        dim += 1
+
+
+class Index(Function):
+    _node_name = "IndexBackward0"
+
+    @staticmethod
+    def forward(ctx, a, index=None):
+        ctx.index, ctx.shape = index, a._data.shape
+        r = a._data[index]
+        if _is_basic(index):
+            t = Tensor._make(r if hasattr(r, "shape") and not isinstance(r, np.generic)
+                             else np.asarray(r), a._device)
+            if isinstance(r, np.ndarray) and r.base is not None:
+                t._version = a._version  # a view: shares the version counter
+                t._is_view = True
+            return t
+        return out(r, a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        return IndexAdd.apply(g, shape=ctx.shape, index=ctx.index), None
+
+
+class IndexAdd(Function):
+    """zeros(shape), then add ``g`` at ``index`` (repeated indices add up)."""
+    _node_name = "IndexPutBackward0"
+
+    @staticmethod
+    def forward(ctx, g, shape=None, index=None):
+        ctx.index = index
+        xp = g.xp
+        z = xp.zeros(shape, dtype=g._data.dtype)
+        if _is_basic(index):
+            z[index] = g._data
+        elif xp is np:
+            np.add.at(z, index, g._data)
+        else:
+            import cupyx
+            cupyx.scatter_add(z, index, g._data)
+        return out(z, g._device)
+
+    @staticmethod
+    def backward(ctx, gg):
+        return _index(gg, ctx.index), None, None
+
+
+def _index(a: Tensor, index) -> Tensor:
+    cls = _INDEX_CLASSES[_node_name_for(index)]
+    return cls.apply(a, index=index)
+
+
+_INDEX_CLASSES = {name: (Index if name == "IndexBackward0"
+                         else type(name.replace("Backward0", ""), (Index,), {"_node_name": name}))
+                  for name in ("IndexBackward0", "SelectBackward0", "SliceBackward0",
+                               "UnsqueezeBackward0", "AliasBackward0")}
+
+
+def getitem(a: Tensor, index) -> Tensor:
+    idx = _convert_index(index, a.xp)
+    if isinstance(idx, list):
+        idx = a.xp.asarray(idx)
+    if a._data.ndim == 0 and not (idx is None or idx is Ellipsis or
+                                  (isinstance(idx, tuple) and all(i is None or i is Ellipsis
+                                                                  for i in idx))):
+        raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
+                         "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
+    if _is_basic(idx):
+        _check_bounds(a._data.shape, idx)
+    return _index(a, idx)
+
+
+class CopySlices(Function):
+    """``x[index] = value``: the new x equals the old x except at index."""
+    _node_name = "CopySlices"
+    _scalar_edges = True
+
+    @staticmethod
+    def forward(ctx, a, value, index=None):
+        ctx.index = index
+        ctx.value_shape = value._data.shape if isinstance(value, Tensor) else None
+        r = a._data.copy()
+        r[index] = value._data if isinstance(value, Tensor) else value
+        return out(r, a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        na = ctx.needs_input_grad[0]
+        nv = len(ctx.needs_input_grad) > 1 and ctx.needs_input_grad[1]
+        ga = gv = None
+        if na:  # the old values at index were overwritten: no gradient flows to them
+            keep = g.xp.ones(g._data.shape, dtype=g._data.dtype)
+            keep[ctx.index] = 0
+            ga = g * Tensor._make(keep, g._device)
+        if nv:
+            from .helpers import sum_to
+            gv = sum_to(_index(g, ctx.index), ctx.value_shape)
+        return ga, gv
+
+
+def setitem(a: Tensor, index, value) -> None:
+    """In place: record as ``CopySlices`` when autograd needs to, then write into a's memory."""
+    from .inplace import apply_inplace
+    idx = _convert_index(index, a.xp)
+    if isinstance(idx, list):
+        idx = a.xp.asarray(idx)
+    if isinstance(value, Tensor) and value._data.dtype != a._data.dtype:
+        value = value.to(a.dtype)
+    apply_inplace(a, lambda: CopySlices.apply(a, value, index=idx),
+                  lambda: _write(a, idx, value), others=(value,))
+
+
+def _write(a: Tensor, idx, value) -> None:
+    a._data[idx] = value._data if isinstance(value, Tensor) else value

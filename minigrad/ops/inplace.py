@@ -1,0 +1,143 @@
+"""In-place operations (``add_``, ``mul_``, ``x[i] = v``, ``+=`` ...).
+
+Three rules make them safe:
+
+1. In-place on a leaf that requires grad is an error while recording (its ``.grad`` would
+   belong to a value that no longer exists) — do it under ``no_grad()`` or on ``.data``.
+2. Every in-place change bumps the tensor's version counter, shared with its views and
+   ``detach()``-ed aliases; a saved tensor whose version moved raises in backward instead of
+   giving a wrong gradient.
+3. When recording, the op is recorded like its out-of-place twin and the tensor takes the new
+   node as its ``grad_fn`` (it is now the output of that op), with the result written into its
+   own memory so every alias sees it.
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+import numpy as np
+
+from ..autograd import grad_mode
+from ..tensor.tensor import Tensor
+from .helpers import broadcast_shape, operands
+
+_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
+               "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
+_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
+
+
+def apply_inplace(a: Tensor, recorded: Callable[[], Tensor], direct: Callable[[], None],
+                  others: tuple = ()) -> Tensor:
+    record = grad_mode.state.enabled and (
+        a._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others))
+    if record:
+        if a.grad_fn is None and a._requires_grad:
+            raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
+                               "operation.")
+        if a._is_view:
+            raise RuntimeError(
+                "minigrad does not record in-place operations on a view (a slice, reshape, "
+                "transpose or detach() of another tensor) while gradients are being recorded: "
+                "the gradient of the viewed tensor would be wrong. Use the out-of-place "
+                "operation or .clone() the view first.")
+        r = recorded()
+        if r._data.shape != a._data.shape:
+            raise RuntimeError(f"output with shape {list(a._data.shape)} doesn't match the "
+                               f"broadcast shape {list(r._data.shape)}")
+        a._data[...] = r._data  # into a's own memory, so aliases of a see the change
+        a.grad_fn, a._output_nr, a._requires_grad = r.grad_fn, r._output_nr, r._requires_grad
+    else:
+        direct()
+    a._version.value += 1
+    return a
+
+
+def check_cast(a: Tensor, result_dtype: np.dtype) -> None:
+    if _CATEGORY[result_dtype.kind] > _CATEGORY[a._data.dtype.kind]:
+        raise RuntimeError(f"result type {_TYPE_NAMES.get(result_dtype.name, result_dtype.name)} "
+                           "can't be cast to the desired output type "
+                           f"{_TYPE_NAMES.get(a._data.dtype.name, a._data.dtype.name)}")
+
+
+def binary_inplace(a: Tensor, b, fn: Callable[[Tensor, object], Tensor], ufunc: str) -> Tensor:
+    """``a.op_(b)``: b broadcasts into a; a's shape and dtype never change."""
+    xa, xb, dt, _ = operands(a, b)
+    check_cast(a, dt)
+    if isinstance(b, Tensor) and broadcast_shape(a._data.shape, b._data.shape) != a._data.shape:
+        raise RuntimeError(f"output with shape {list(a._data.shape)} doesn't match the "
+                           f"broadcast shape "
+                           f"{list(broadcast_shape(a._data.shape, b._data.shape))}")
+
+    def direct():
+        getattr(a.xp, ufunc)(a._data, xb, out=a._data, casting="unsafe")
+
+    return apply_inplace(a, lambda: fn(a, b), direct, others=(b,))
+
+
+def unary_inplace(a: Tensor, fn: Callable[[Tensor], Tensor]) -> Tensor:
+    """``a.exp_()`` and friends: compute out of place, write back."""
+    def direct():
+        with grad_mode.no_grad():
+            a._data[...] = fn(a)._data
+    return apply_inplace(a, lambda: fn(a), direct)
+
+
+def fill_(a: Tensor, value) -> Tensor:
+    if isinstance(value, Tensor):
+        value = value.item()
+    check_cast(a, np.result_type(value) if not isinstance(value, float) else np.dtype("float32"))
+
+    def recorded():
+        return _Fill.apply(a, value=value)
+
+    def direct():
+        a._data[...] = value
+    return apply_inplace(a, recorded, direct)
+
+
+def zero_(a: Tensor) -> Tensor:
+    return fill_(a, 0)
+
+
+def copy_(a: Tensor, src: Tensor) -> Tensor:
+    """Copy src's values into a (broadcasting src); differentiable w.r.t. src."""
+    if not isinstance(src, Tensor):
+        raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
+    broadcast_shape(a._data.shape, src._data.shape)
+
+    def direct():
+        from .. import backend
+        a._data[...] = backend.to_device(src._data, a._device)
+    return apply_inplace(a, lambda: _Copy.apply(a, src), direct, others=(src,))
+
+
+from ..autograd.function import Function  # noqa: E402
+from .helpers import out, sum_to  # noqa: E402
+
+
+class _Fill(Function):
+    _node_name = "FillBackward0"
+
+    @staticmethod
+    def forward(ctx, a, value=0):
+        return out(a.xp.full_like(a._data, value), a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g * 0  # the old values are gone: no gradient reaches them
+
+
+class _Copy(Function):
+    _node_name = "CopyBackwards"
+
+    @staticmethod
+    def forward(ctx, a, src):
+        ctx.src_meta = (src._data.shape, src.dtype, src._device)
+        from .. import backend
+        arr = backend.to_device(src._data, a._device)
+        return out(a.xp.broadcast_to(arr, a._data.shape).astype(a._data.dtype), a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        shape, dtype, dev = ctx.src_meta
+        return g * 0, sum_to(g, shape).to(device=dev, dtype=dtype)

@@ -1,0 +1,114 @@
+"""Joining and splitting: cat, stack, split, chunk, unbind. Backward of a join is the split."""
+from __future__ import annotations
+
+from typing import Sequence
+
+from ..autograd.function import Function
+from ..tensor.tensor import Tensor
+from .helpers import normalize_dim, out
+
+
+class Cat(Function):
+    _node_name = "CatBackward0"
+
+    @staticmethod
+    def forward(ctx, *tensors, dim=0):
+        ctx.dim = dim
+        ctx.sizes = [t._data.shape[dim] for t in tensors]
+        return out(tensors[0].xp.concatenate([t._data for t in tensors], axis=dim),
+                   tensors[0]._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        return tuple(split(g, ctx.sizes, ctx.dim))
+
+
+class Stack(Function):
+    _node_name = "StackBackward0"
+
+    @staticmethod
+    def forward(ctx, *tensors, dim=0):
+        ctx.dim = dim
+        return out(tensors[0].xp.stack([t._data for t in tensors], axis=dim), tensors[0]._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        return tuple(unbind(g, ctx.dim))
+
+
+def _check(tensors: Sequence[Tensor], name: str) -> None:
+    if len(tensors) == 0:
+        raise RuntimeError(f"{name}(): expected a non-empty list of Tensors")
+    dev = tensors[0]._device
+    for t in tensors:
+        if not isinstance(t, Tensor):
+            raise TypeError(f"expected Tensor as element in argument 0, but got "
+                            f"{type(t).__name__}")
+        if t._device != dev:
+            raise RuntimeError("Expected all tensors to be on the same device, but found at least "
+                               f"two devices, {dev} and {t._device}!")
+
+
+def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    _check(tensors, "torch.cat")
+    d = normalize_dim(dim, tensors[0]._data.ndim)
+    ref = tensors[0]._data.shape
+    for i, t in enumerate(tensors):
+        s = t._data.shape
+        if len(s) != len(ref) or any(a != b for j, (a, b) in enumerate(zip(s, ref)) if j != d):
+            raise RuntimeError(f"Sizes of tensors must match except in dimension {d}. Expected "
+                               f"size {ref[1 - d] if len(ref) > 1 else ref[0]} but got size "
+                               f"{s[1 - d] if len(s) > 1 else s[0]} for tensor number {i} in "
+                               "the list.")
+    from .helpers import result_dtype
+    dt = result_dtype(*tensors)
+    tensors = [t if t._data.dtype == dt else t.to(dtype=_dt(dt)) for t in tensors]
+    return Cat.apply(*tensors, dim=d)
+
+
+def _dt(np_dtype):
+    from ..tensor.dtypes import from_numpy_dtype
+    return from_numpy_dtype(np_dtype)
+
+
+concat = cat
+
+
+def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+    _check(tensors, "stack")
+    ref = tensors[0]._data.shape
+    for i, t in enumerate(tensors):
+        if t._data.shape != ref:
+            raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} "
+                               f"at entry 0 and {list(t._data.shape)} at entry {i}")
+    return Stack.apply(*tensors, dim=normalize_dim(dim, len(ref) + 1))
+
+
+def split(a: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
+    d = normalize_dim(dim, a._data.ndim)
+    n = a._data.shape[d]
+    if isinstance(split_size_or_sections, int):
+        s = split_size_or_sections
+        sizes = [min(s, n - i) for i in range(0, n, s)] or [0]
+    else:
+        sizes = list(split_size_or_sections)
+        if sum(sizes) != n:
+            raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
+                               f"(input tensor's size at dimension {d}), but got "
+                               f"split_sizes={sizes}")
+    pieces, start = [], 0
+    for s in sizes:
+        idx = (slice(None),) * d + (slice(start, start + s),)
+        pieces.append(a[idx])
+        start += s
+    return tuple(pieces)
+
+
+def chunk(a: Tensor, chunks: int, dim: int = 0) -> tuple:
+    n = a._data.shape[normalize_dim(dim, a._data.ndim)]
+    return split(a, max(1, -(-n // chunks)), dim)
+
+
+def unbind(a: Tensor, dim: int = 0) -> tuple:
+    d = normalize_dim(dim, a._data.ndim)
+    return tuple(a[(slice(None),) * d + (i,)] for i in range(a._data.shape[d]))

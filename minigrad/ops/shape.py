@@ -1,0 +1,324 @@
+"""Shape ops: view/reshape, flatten, transpose, permute, squeeze, unsqueeze, expand; plus
+clone and dtype/device copies. Their backward only moves the gradient back into the input's
+shape (or device, or dtype). Outputs that share the input's memory share its version counter."""
+from __future__ import annotations
+
+import numpy as np
+
+from .. import backend
+from ..autograd.function import Function
+from ..tensor.tensor import Tensor
+from .helpers import normalize_dim, out
+
+
+def _view_of(a: Tensor, arr) -> Tensor:
+    """An output on the same memory as ``a``: in-place changes to either are seen by both."""
+    t = Tensor._make(arr, a._device)
+    t._version = a._version
+    t._is_view = True
+    return t
+
+
+def infer_shape(shape, numel: int) -> tuple:
+    shape = tuple(int(s) for s in shape)
+    if shape.count(-1) > 1:
+        raise RuntimeError("only one dimension can be inferred")
+    known = 1
+    for s in shape:
+        if s != -1:
+            known *= s
+    if -1 in shape:
+        if known == 0 or numel % known:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        shape = tuple(numel // known if s == -1 else s for s in shape)
+    elif known != numel:
+        raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+    return shape
+
+
+class View(Function):
+    _node_name = "ViewBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shape=None):
+        ctx.shape = a._data.shape
+        arr = a._data.view()
+        try:
+            arr.shape = shape  # a true view: fails instead of silently copying
+        except AttributeError:
+            raise RuntimeError("view size is not compatible with input tensor's size and stride "
+                               "(at least one dimension spans across two contiguous subspaces). "
+                               "Use .reshape(...) instead.") from None
+        return _view_of(a, arr)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape), None
+
+
+class Reshape(View):
+    """A reshape that had to copy (the input's memory layout doesn't allow a view)."""
+    _node_name = "UnsafeViewBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shape=None):
+        ctx.shape = a._data.shape
+        arr = a._data.reshape(shape)
+        return _view_of(a, arr) if arr.base is not None else out(arr, a._device)
+
+
+def _viewable(arr, shape: tuple) -> bool:
+    v = arr.view()
+    try:
+        v.shape = shape
+        return True
+    except AttributeError:
+        return False
+
+
+def view(a: Tensor, *shape) -> Tensor:
+    shape = infer_shape(_shape_args(shape), a._data.size)
+    if a._device.type != "cpu":
+        return Reshape.apply(a, shape=shape)
+    return View.apply(a, shape=shape)
+
+
+def reshape(a: Tensor, *shape) -> Tensor:
+    """A view when the memory layout allows it, else a copy (as PyTorch)."""
+    shape = infer_shape(_shape_args(shape), a._data.size)
+    if a._device.type == "cpu" and _viewable(a._data, shape):
+        return View.apply(a, shape=shape)
+    return Reshape.apply(a, shape=shape)
+
+
+def _shape_args(shape: tuple) -> tuple:
+    if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
+        return tuple(shape[0])
+    return shape
+
+
+def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    shape = a._data.shape
+    if len(shape) == 0:
+        return reshape(a, (1,))
+    s, e = normalize_dim(start_dim, len(shape)), normalize_dim(end_dim, len(shape))
+    if s > e:
+        raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
+    if s == e:
+        return a
+    n = 1
+    for d in shape[s:e + 1]:
+        n *= d
+    return reshape(a, shape[:s] + (n,) + shape[e + 1:])
+
+
+class Transpose(Function):
+    _node_name = "TransposeBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim0=0, dim1=1):
+        ctx.dims = (dim0, dim1)
+        return _view_of(a, a.xp.swapaxes(a._data, dim0, dim1))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.transpose(*ctx.dims), None, None
+
+
+class T(Transpose):
+    _node_name = "TBackward0"
+
+
+class Permute(Function):
+    _node_name = "PermuteBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims=None):
+        ctx.dims = dims
+        return _view_of(a, a._data.transpose(dims))
+
+    @staticmethod
+    def backward(ctx, g):
+        inverse = tuple(int(i) for i in np.argsort(ctx.dims))
+        return g.permute(inverse), None
+
+
+def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
+    n = a._data.ndim
+    return Transpose.apply(a, dim0=normalize_dim(dim0, n), dim1=normalize_dim(dim1, n))
+
+
+def t(a: Tensor) -> Tensor:
+    if a._data.ndim > 2:
+        raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
+                           f"{a._data.ndim}D")
+    if a._data.ndim < 2:
+        return View.apply(a, shape=a._data.shape)
+    return T.apply(a, dim0=0, dim1=1)
+
+
+def permute(a: Tensor, *dims) -> Tensor:
+    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
+        dims = tuple(dims[0])
+    n = a._data.ndim
+    if len(dims) != n:
+        raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
+                           f"not match the length of the desired ordering of dimensions i.e. "
+                           f"input.dim() = {n} is not equal to len(dims) = {len(dims)}"
+                           .replace("(sparse_coo)", ""))
+    dims = tuple(normalize_dim(d, n) for d in dims)
+    if len(set(dims)) != n:
+        raise RuntimeError("permute(): duplicate dims are not allowed.")
+    return Permute.apply(a, dims=dims)
+
+
+def T_property(a: Tensor) -> Tensor:
+    """``x.T``: all dimensions reversed (PyTorch records it as a permute)."""
+    return Permute.apply(a, dims=tuple(range(a._data.ndim - 1, -1, -1)))
+
+
+class Squeeze(Function):
+    _node_name = "SqueezeBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dims=None):
+        ctx.shape = a._data.shape
+        return _view_of(a, a._data.squeeze() if dims is None else a._data.squeeze(axis=dims))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape), None
+
+
+class SqueezeDim(Squeeze):
+    _node_name = "SqueezeBackward1"
+
+
+def squeeze(a: Tensor, dim=None) -> Tensor:
+    if dim is None:
+        return Squeeze.apply(a)
+    n = a._data.ndim
+    dims = (dim,) if isinstance(dim, int) else tuple(dim)
+    dims = tuple(normalize_dim(d, n) for d in dims if a._data.shape[normalize_dim(d, n)] == 1)
+    if n == 0:
+        dims = ()
+    return SqueezeDim.apply(a, dims=dims)
+
+
+class Unsqueeze(Function):
+    _node_name = "UnsqueezeBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim=0):
+        ctx.shape = a._data.shape
+        return _view_of(a, a.xp.expand_dims(a._data, dim))
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.reshape(ctx.shape), None
+
+
+def unsqueeze(a: Tensor, dim: int) -> Tensor:
+    return Unsqueeze.apply(a, dim=normalize_dim(dim, a._data.ndim + 1))
+
+
+class Expand(Function):
+    _node_name = "ExpandBackward0"
+
+    @staticmethod
+    def forward(ctx, a, shape=None):
+        ctx.shape = a._data.shape
+        return _view_of(a, a.xp.broadcast_to(a._data, shape))
+
+    @staticmethod
+    def backward(ctx, g):
+        from .helpers import sum_to
+        return sum_to(g, ctx.shape), None  # each input element was used many times: add up
+
+
+def expand(a: Tensor, *sizes) -> Tensor:
+    if len(sizes) == 1 and isinstance(sizes[0], (tuple, list)):
+        sizes = tuple(sizes[0])
+    shape = a._data.shape
+    if len(sizes) < len(shape):
+        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the "
+                           "number of sizes provided ({}) must be greater or equal to the number "
+                           "of dimensions in the tensor ({})".format(len(sizes), len(shape)))
+    lead = len(sizes) - len(shape)
+    target = []
+    for i, s in enumerate(sizes):
+        old = shape[i - lead] if i >= lead else None
+        s = int(s)
+        if s == -1:
+            if old is None:
+                raise RuntimeError("expand: -1 is not allowed in a leading, non-existing dimension")
+            s = old
+        elif old is not None and old != 1 and old != s:
+            raise RuntimeError(f"The expanded size of the tensor ({s}) must match the existing "
+                               f"size ({old}) at non-singleton dimension {i}.  Target sizes: "
+                               f"{list(sizes)}.  Tensor sizes: {list(shape)}")
+        target.append(s)
+    target = tuple(target)
+    if target == shape:
+        return View.apply(a, shape=shape) if a._requires_grad else a
+    return Expand.apply(a, shape=target)
+
+
+class Clone(Function):
+    _node_name = "CloneBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return out(a._data.copy(), a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g
+
+
+def clone(a: Tensor) -> Tensor:
+    return Clone.apply(a)
+
+
+class ToCopy(Function):
+    """A copy to another dtype and/or device; backward copies the gradient back."""
+    _node_name = "ToCopyBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dtype=None, device=None):
+        ctx.src = (a.dtype, a._device)
+        arr = a._data
+        if device is not None and device != a._device:
+            arr = backend.to_device(arr, device)
+        if dtype is not None and arr.dtype != dtype.np:
+            arr = arr.astype(dtype.np)
+        elif arr is a._data:
+            arr = arr.copy()
+        return Tensor._make(arr, device or a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        dtype, dev = ctx.src
+        return g.to(device=dev, dtype=dtype), None, None
+
+
+def to(a: Tensor, *args, dtype=None, device=None, copy: bool = False, non_blocking=False):
+    """``to(dtype)``, ``to(device)``, ``to(device, dtype)``, ``to(other_tensor)``."""
+    from ..tensor import dtypes
+    for arg in args:
+        if isinstance(arg, Tensor):
+            dtype, device = arg.dtype, arg.device
+        elif isinstance(arg, dtypes.dtype):
+            dtype = arg
+        elif isinstance(arg, (str, backend.device)):
+            device = arg
+        else:
+            dtype = dtypes.as_dtype(arg)
+    if dtype is not None:
+        dtype = dtypes.as_dtype(dtype)
+    dev = backend.parse_device(device) if device is not None else None
+    same_dtype = dtype is None or dtype.np == a._data.dtype
+    same_dev = dev is None or dev == a._device
+    if same_dtype and same_dev and not copy:
+        return a
+    return ToCopy.apply(a, dtype=dtype, device=dev)

@@ -1,0 +1,61 @@
+"""softmax and log_softmax along a dimension, computed stably (shifted by the max)."""
+from __future__ import annotations
+
+from ..autograd.function import Function
+from ..tensor.tensor import Tensor
+from .helpers import normalize_dim, out
+
+
+class Softmax(Function):
+    _node_name = "SoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim=-1):
+        x = a._data
+        e = a.xp.exp(x - x.max(axis=dim, keepdims=True))
+        y = out(e / e.sum(axis=dim, keepdims=True), a._device)
+        ctx.dim = dim
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        # the Jacobian diag(y) - y y^T applied to g
+        return y * (g - (g * y).sum(dim=ctx.dim, keepdim=True)), None
+
+
+class LogSoftmax(Function):
+    _node_name = "LogSoftmaxBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim=-1):
+        x = a._data
+        xp = a.xp
+        shifted = x - x.max(axis=dim, keepdims=True)
+        y = out(shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True)), a._device)
+        ctx.dim = dim
+        ctx.save_for_backward(y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        y, = ctx.saved_tensors
+        # d log_softmax: g - softmax * sum(g)
+        return g - y.exp() * g.sum(dim=ctx.dim, keepdim=True), None
+
+
+def _float(a: Tensor, dtype) -> Tensor:
+    if dtype is not None:
+        return a.to(dtype)
+    return a if a.is_floating_point() else a.float()
+
+
+def softmax(a: Tensor, dim: int, dtype=None) -> Tensor:
+    a = _float(a, dtype)
+    return Softmax.apply(a, dim=normalize_dim(dim, a._data.ndim))
+
+
+def log_softmax(a: Tensor, dim: int, dtype=None) -> Tensor:
+    a = _float(a, dtype)
+    return LogSoftmax.apply(a, dim=normalize_dim(dim, a._data.ndim))

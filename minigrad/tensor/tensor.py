@@ -1,0 +1,367 @@
+"""``Tensor``: an array plus what autograd needs to differentiate through it.
+
+The data is a NumPy (CPU) or CuPy (GPU) array in ``_data``. Autograd state:
+
+- ``requires_grad`` — should operations on this tensor be recorded?
+- ``grad_fn``       — the graph node that produced it (None for leaves),
+- ``grad``          — the gradient accumulated into a leaf by ``backward()``,
+- ``_version``      — a counter bumped by every in-place change, shared with views and
+                      ``detach()``-ed aliases, so a saved tensor can tell it was modified.
+
+Operators and math methods live in ``methods.py`` (they call into ``minigrad.ops``).
+"""
+from __future__ import annotations
+
+import weakref
+from typing import Any, Callable, Sequence
+
+import numpy as np
+
+from .. import backend
+from . import dtypes
+from .methods import TensorMethods
+from .printing import format_tensor
+
+
+class Version:
+    """A mutable counter shared by every alias of the same memory."""
+
+    __slots__ = ("value",)
+
+    def __init__(self) -> None:
+        self.value = 0
+
+
+class Size(tuple):
+    """``torch.Size``: a tuple that prints like PyTorch's."""
+
+    def __repr__(self) -> str:
+        return f"torch.Size([{', '.join(str(s) for s in self)}])"
+
+    def numel(self) -> int:
+        return int(np.prod(self, dtype=np.int64))
+
+
+class Tensor(TensorMethods):
+    __slots__ = ("_data", "_device", "_requires_grad", "grad_fn", "_grad", "_version",
+                 "_output_nr", "_accumulator", "_hooks", "_retains_grad", "_is_view",
+                 "_name", "__weakref__")
+
+    # ------------------------------------------------------------------ construction
+    def __init__(self, *args: Any, device=None) -> None:
+        """Legacy constructor: ``Tensor([1, 2])`` copies data as float32, ``Tensor(2, 3)`` makes
+        an uninitialised 2x3 tensor (PyTorch's behaviour; prefer ``minigrad.tensor``)."""
+        dev = backend.parse_device(device)
+        xp = backend.array_module(dev)
+        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+            arr = xp.asarray(_host_data(args[0]), dtype=np.float32)
+        else:
+            shape = args[0] if len(args) == 1 and isinstance(args[0], tuple) else args
+            arr = xp.zeros(tuple(int(s) for s in shape), dtype=np.float32)
+        _init(self, arr, dev)
+
+    @staticmethod
+    def _make(data, device: backend.device, requires_grad: bool = False) -> "Tensor":
+        """The fast internal constructor: wrap an array we already own (no copy, no checks)."""
+        t = object.__new__(Tensor)
+        _init(t, data, device)
+        t._requires_grad = requires_grad
+        return t
+
+    # ------------------------------------------------------------------ data & metadata
+    @property
+    def data(self) -> "Tensor":
+        """The same memory as a tensor that autograd doesn't track (and whose changes it
+        doesn't see: unlike ``detach()``, it does not share the version counter)."""
+        return Tensor._make(self._data, self._device)
+
+    @data.setter
+    def data(self, value: "Tensor") -> None:
+        if not isinstance(value, Tensor):
+            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+        self._data = value._data
+        self._device = value._device
+
+    @property
+    def shape(self) -> Size:
+        return Size(self._data.shape)
+
+    def size(self, dim: int | None = None):
+        return Size(self._data.shape) if dim is None else self._data.shape[dim]
+
+    def dim(self) -> int:
+        return self._data.ndim
+
+    ndim = property(dim)
+
+    def numel(self) -> int:
+        return int(self._data.size)
+
+    nelement = numel
+
+    def __len__(self) -> int:
+        if self._data.ndim == 0:
+            raise TypeError("len() of a 0-d tensor")
+        return self._data.shape[0]
+
+    @property
+    def dtype(self) -> dtypes.dtype:
+        return dtypes._FROM_NP[self._data.dtype]
+
+    @property
+    def device(self) -> backend.device:
+        return self._device
+
+    @property
+    def is_cuda(self) -> bool:
+        return self._device.type == "cuda"
+
+    def is_floating_point(self) -> bool:
+        return self._data.dtype.kind == "f"
+
+    def element_size(self) -> int:
+        return self._data.itemsize
+
+    @property
+    def xp(self):
+        """The array module of this tensor's device (numpy or cupy)."""
+        return backend.array_module(self._device)
+
+    # ------------------------------------------------------------------ autograd state
+    @property
+    def requires_grad(self) -> bool:
+        return self._requires_grad
+
+    @requires_grad.setter
+    def requires_grad(self, flag: bool) -> None:
+        if self.grad_fn is not None:
+            if flag:
+                return
+            raise RuntimeError(
+                "you can only change requires_grad flags of leaf variables. If you want to use a "
+                "computed variable in a subgraph that doesn't require differentiation use "
+                "var_no_grad = var.detach().")
+        if flag and self._data.dtype.kind != "f":
+            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+                               "gradients")
+        self._requires_grad = bool(flag)
+
+    def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        self.requires_grad = requires_grad
+        return self
+
+    @property
+    def is_leaf(self) -> bool:
+        """Leaves are tensors no recorded operation produced: created by the user, or not
+        requiring grad. Only leaves get ``.grad`` filled in by ``backward()``."""
+        return self.grad_fn is None
+
+    @property
+    def grad(self) -> "Tensor | None":
+        return self._grad
+
+    @grad.setter
+    def grad(self, value: "Tensor | None") -> None:
+        if value is not None:
+            if not isinstance(value, Tensor):
+                raise TypeError(f"assigned grad expected to be a Tensor or None but got grad "
+                                f"of type {type(value).__name__}")
+            if value.shape != self.shape:
+                raise RuntimeError(
+                    f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
+                    f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
+                    "tensor are the same size")
+            if value.dtype is not self.dtype:
+                raise RuntimeError(f"attempting to assign a gradient with dtype "
+                                   f"'{value.dtype.name}' to a tensor with dtype "
+                                   f"'{self.dtype.name}'. The gradient must match the "
+                                   "tensor's dtype.")
+            if value._device != self._device:
+                raise RuntimeError(f"attempting to assign a gradient on device "
+                                   f"'{value._device}' to a tensor on device '{self._device}'")
+        self._grad = value
+
+    @property
+    def retains_grad(self) -> bool:
+        return self._retains_grad
+
+    def retain_grad(self) -> None:
+        """Keep ``.grad`` for this non-leaf tensor too (leaves always keep theirs)."""
+        if not self._requires_grad:
+            raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
+        if self.grad_fn is None or self._retains_grad:
+            return
+        self._retains_grad = True
+        # The node stores a weak reference: the tensor owns the node, not the other way round.
+        self.grad_fn._retain_grad(self._output_nr, weakref.ref(self))
+
+    def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> "RemovableHandle":
+        """Call ``hook(grad)`` whenever a gradient for this tensor is computed; a returned
+        tensor replaces the gradient. Returns a handle whose ``remove()`` unregisters it."""
+        if not self._requires_grad:
+            raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
+        if self.grad_fn is None:
+            if self._hooks is None:
+                self._hooks = {}
+            return RemovableHandle(self._hooks, hook)
+        return self.grad_fn._register_tensor_hook(self._output_nr, hook)
+
+    def _grad_accumulator(self):
+        """The one ``AccumulateGrad`` node of this leaf, made on first use and shared by every
+        operation that uses the leaf. The leaf holds it weakly: graphs own it, the leaf doesn't."""
+        node = self._accumulator() if self._accumulator is not None else None
+        if node is None:
+            node = AccumulateGrad(self)
+            self._accumulator = weakref.ref(node)
+        return node
+
+    def detach(self) -> "Tensor":
+        """A new tensor on the same memory, cut from the graph. It shares the version counter,
+        so modifying it in place is still caught by backward's checks."""
+        t = Tensor._make(self._data, self._device)
+        t._version = self._version
+        t._is_view = True
+        return t
+
+    def detach_(self) -> "Tensor":
+        """Cut this tensor from its graph in place: it becomes a leaf that doesn't require grad."""
+        if self._is_view and self.grad_fn is not None:
+            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        self.grad_fn = None
+        self._requires_grad = False
+        self._output_nr = 0
+        return self
+
+    def backward(self, gradient: "Tensor | None" = None, retain_graph: bool | None = None,
+                 create_graph: bool = False, inputs: "Sequence[Tensor] | Tensor | None" = None
+                 ) -> None:
+        """Compute the gradient of this tensor w.r.t. the graph's leaves and accumulate it into
+        their ``.grad``. ``gradient`` is the vector of the vector-Jacobian product (needed when
+        the tensor is not a scalar)."""
+        from ..autograd.engine import backward
+        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+
+    # ------------------------------------------------------------------ conversion
+    def numpy(self, *, force: bool = False) -> np.ndarray:
+        """The data as a NumPy array, sharing memory (CPU tensors that don't require grad)."""
+        if self._requires_grad and not force:
+            raise RuntimeError("Can't call numpy() on Tensor that requires grad. Use "
+                               "tensor.detach().numpy() instead.")
+        if self._device.type != "cpu":
+            if not force:
+                raise TypeError(f"can't convert {self._device} device type tensor to numpy. "
+                                "Use Tensor.cpu() to copy the tensor to host memory first.")
+            return backend.to_device(self._data, backend.cpu)
+        return self._data
+
+    def item(self):
+        if self._data.size != 1:
+            raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
+                               "to Scalar")
+        return self._data.reshape(()).item()
+
+    def tolist(self):
+        return backend.to_device(self._data, backend.cpu).tolist()
+
+    def __float__(self) -> float:
+        return float(self.item())
+
+    def __int__(self) -> int:
+        return int(self.item())
+
+    def __index__(self) -> int:
+        if self._data.dtype.kind not in "iu" or self._data.size != 1:
+            raise TypeError("only integer tensors of a single element can be converted to an "
+                            "index")
+        return int(self.item())
+
+    def __bool__(self) -> bool:
+        if self._data.size != 1:
+            raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
+        return bool(self.item())
+
+    def __array__(self, dtype=None, copy=None):
+        return np.asarray(self.numpy(), dtype=dtype)
+
+    def __hash__(self) -> int:
+        return id(self)
+
+    def __iter__(self):
+        if self._data.ndim == 0:
+            raise TypeError("iteration over a 0-d tensor")
+        return (self[i] for i in range(self._data.shape[0]))
+
+    def __reduce_ex__(self, proto):
+        return (_rebuild, (backend.to_device(self._data, backend.cpu), str(self._device),
+                           self._requires_grad))
+
+    # ------------------------------------------------------------------ printing
+    def __repr__(self) -> str:
+        return format_tensor(backend.to_device(self._data, backend.cpu), dtype=self.dtype.name,
+                             device=str(self._device), requires_grad=self._requires_grad,
+                             grad_fn=self.grad_fn.name() if self.grad_fn is not None else None)
+
+    __str__ = __repr__
+
+    def __format__(self, spec: str) -> str:
+        if self._data.ndim == 0 and spec:
+            return format(self.item(), spec)
+        return repr(self)
+
+
+def _init(t: Tensor, data, device) -> None:
+    t._data = data
+    t._device = device
+    t._requires_grad = False
+    t.grad_fn = None
+    t._grad = None
+    t._version = Version()
+    t._output_nr = 0
+    t._accumulator = None
+    t._hooks = None
+    t._retains_grad = False
+    t._is_view = False
+    t._name = None
+
+
+def _host_data(data):
+    """Nested lists may hold tensors (``[t1, t2]``); turn those into plain values."""
+    if isinstance(data, Tensor):
+        return backend.to_device(data._data, backend.cpu)
+    if isinstance(data, (list, tuple)):
+        return [_host_data(d) for d in data]
+    return data
+
+
+def _rebuild(arr, device, requires_grad):
+    dev = backend.parse_device(device)
+    return Tensor._make(backend.to_device(arr, dev), dev, requires_grad)
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``: ``handle.remove()`` unregisters the hook."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict, hook: Callable) -> None:
+        RemovableHandle._next_id += 1
+        self.id = RemovableHandle._next_id
+        self._hooks = hooks
+        hooks[self.id] = hook
+
+    def remove(self) -> None:
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self) -> "RemovableHandle":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
+
+
+# The layers above Tensor need Tensor to exist first; bind them now that it does.
+from ..autograd.graph import AccumulateGrad  # noqa: E402
+from .. import ops as _ops  # noqa: E402
+from . import methods as _methods  # noqa: E402
+
+_methods.ops = _ops
