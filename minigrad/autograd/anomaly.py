@@ -32,6 +32,9 @@ class detect_anomaly:
         self.check_nan = check_nan
 
     def __enter__(self) -> None:
+        import warnings
+        warnings.warn("Anomaly Detection has been enabled. This mode will increase the runtime "
+                      "and should only be enabled for debugging.", UserWarning, stacklevel=2)
         self._prev = (state.enabled, state.check_nan)
         state.enabled, state.check_nan = True, self.check_nan
 

@@ -17,6 +17,8 @@ run, and the gradient arriving at each input is captured.
 from __future__ import annotations
 
 import heapq
+
+import numpy as np
 from typing import Sequence
 
 from ..tensor.tensor import Tensor
@@ -104,6 +106,9 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
     prev = state.enabled
     state.enabled = create_graph  # backward formulas record only when asked to
     check_nan = anomaly.state.enabled and anomaly.state.check_nan
+    # PyTorch computes 1/0 = inf silently; NumPy would warn on every such gradient.
+    errstate = np.errstate(all="ignore")
+    errstate.__enter__()
     try:
         while heap:
             node = heapq.heappop(heap)[2]
@@ -151,6 +156,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                     heapq.heappush(heap, (child._sort_key(), id(child), child))
     finally:
         state.enabled = prev
+        errstate.__exit__(None, None, None)
 
     if inputs and not allow_unused and accumulate is False:
         for i, g in enumerate(captured):
@@ -237,7 +243,7 @@ def backward(tensors: _TensorOrTensors, grad_tensors=None, retain_graph: bool | 
     if retain_graph is None:
         retain_graph = create_graph
     if inputs is not None and len(_as_tuple(inputs)) == 0:
-        raise RuntimeError("'inputs' argument to backward() cannot be empty.")
+        raise RuntimeError("`inputs` argument to `backward()` cannot be empty.")
     inputs = _as_tuple(inputs)
     run_backward(tensors, grad_tensors, retain_graph, create_graph, inputs=inputs,
                  accumulate=True)

@@ -124,13 +124,16 @@ class Function:
     """Base class of differentiable operations (see the module docstring)."""
 
     _node_name: str | None = None  # PyTorch's name of the node, e.g. "MulBackward0"
+    _node_fullname: str | None = None  # what node.name() says, where PyTorch says more
     _scalar_edges = False          # Python-number arguments get a (None, 0) edge too
 
     def __init_subclass__(cls, **kwargs: Any) -> None:
         super().__init_subclass__(**kwargs)
         name = cls.__dict__.get("_node_name") or f"{cls.__name__}Backward"
-        cls._backward_cls = type(name, (BackwardNode,), {"_forward_cls": cls,
-                                                         "__module__": cls.__module__})
+        attrs = {"_forward_cls": cls, "__module__": cls.__module__}
+        if cls.__dict__.get("_node_fullname"):
+            attrs["name"] = lambda self, _n=cls._node_fullname: _n
+        cls._backward_cls = type(name, (BackwardNode,), attrs)
 
     @staticmethod
     def forward(ctx: BackwardNode, *args: Any) -> Any:
@@ -194,7 +197,7 @@ class Function:
                 if any(o is a for a in args):
                     # forward returned an input: the output needs its own identity (same memory)
                     alias = Tensor._make(o._data, o._device)
-                    alias._version = o._version
+                    alias._vc = o._vc
                     o = alias
                 if (non_diff is None or id(o) not in non_diff) and o._data.dtype.kind == "f":
                     o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True

@@ -35,7 +35,7 @@ class Node:
         return type(self).__name__
 
     def __repr__(self) -> str:
-        return f"<{self.name()} object at {hex(id(self))}>"
+        return f"<{type(self).__name__} object at {hex(id(self))}>"
 
     @property
     def metadata(self) -> dict:
@@ -102,6 +102,9 @@ class AccumulateGrad(Node):
         self.variable = variable
         self._seq = _ACCUMULATE_PRIORITY + next(_sequence)
 
+    def name(self) -> str:
+        return "torch::autograd::AccumulateGrad"  # PyTorch's C++ name, as it reports it
+
     def apply(self, grad_outputs: tuple) -> tuple:
         if grad_outputs[0] is not None:
             _accumulate_into(self.variable, grad_outputs[0])
@@ -128,7 +131,7 @@ def _accumulate_into(t: Tensor, g: Tensor) -> None:
         t._grad = t._grad + g
     else:
         t._grad._data += g._data
-        t._grad._version.value += 1
+        t._grad._vc.value += 1
 
 
 class SavedTensor:
@@ -145,8 +148,8 @@ class SavedTensor:
 
     def __init__(self, t: Tensor) -> None:
         self.tensor = t
-        self.counter = t._version
-        self.version = t._version.value
+        self.counter = t._vc
+        self.version = t._vc.value
         self.output_nr = -1
 
     def make_output(self, output_nr: int) -> None:
@@ -176,7 +179,7 @@ class SavedTensor:
         if self.tensor is not None:
             return self.tensor
         t = Tensor._make(self.data, self.device, self.requires_grad)
-        t._version = self.counter
+        t._vc = self.counter
         if self.requires_grad:
             t.grad_fn, t._output_nr = node, self.output_nr
         return t

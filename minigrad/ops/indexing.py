@@ -76,7 +76,7 @@ class Index(Function):
             t = Tensor._make(r if hasattr(r, "shape") and not isinstance(r, np.generic)
                              else np.asarray(r), a._device)
             if isinstance(r, np.ndarray) and r.base is not None:
-                t._version = a._version  # a view: shares the version counter
+                t._vc = a._vc  # a view: shares the version counter
                 t._is_view = True
             return t
         return out(r, a._device)
@@ -137,6 +137,7 @@ def getitem(a: Tensor, index) -> Tensor:
 class CopySlices(Function):
     """``x[index] = value``: the new x equals the old x except at index."""
     _node_name = "CopySlices"
+    _node_fullname = "torch::autograd::CopySlices"
     _scalar_edges = True
 
     @staticmethod
@@ -164,13 +165,18 @@ class CopySlices(Function):
 
 def setitem(a: Tensor, index, value) -> None:
     """In place: record as ``CopySlices`` when autograd needs to, then write into a's memory."""
+    from ..autograd import grad_mode
     from .inplace import apply_inplace
+    if a._requires_grad and a.grad_fn is None and grad_mode.state.enabled:
+        # PyTorch writes through a view (a[index]) of the leaf, hence its wording
+        raise RuntimeError("a view of a leaf Variable that requires grad is being used in an "
+                           "in-place operation.")
     idx = _convert_index(index, a.xp)
     if isinstance(idx, list):
         idx = a.xp.asarray(idx)
     if isinstance(value, Tensor) and value._data.dtype != a._data.dtype:
         value = value.to(a.dtype)
-    apply_inplace(a, lambda: CopySlices.apply(a, value, index=idx),
+    apply_inplace(a, lambda old: CopySlices.apply(old, value, index=idx),
                   lambda: _write(a, idx, value), others=(value,))
 
 

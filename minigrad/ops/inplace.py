@@ -7,9 +7,10 @@ Three rules make them safe:
 2. Every in-place change bumps the tensor's version counter, shared with its views and
    ``detach()``-ed aliases; a saved tensor whose version moved raises in backward instead of
    giving a wrong gradient.
-3. When recording, the op is recorded like its out-of-place twin and the tensor takes the new
-   node as its ``grad_fn`` (it is now the output of that op), with the result written into its
-   own memory so every alias sees it.
+3. When recording, the op is recorded like its out-of-place twin, applied to a snapshot of
+   the old value (its backward may need it, as ``mul_`` does; PyTorch keeps the original too),
+   and the tensor takes the new node as its ``grad_fn`` (it is now that op's output), with the
+   result written into its own memory so every alias sees it.
 """
 from __future__ import annotations
 
@@ -26,8 +27,10 @@ _TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int6
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
-def apply_inplace(a: Tensor, recorded: Callable[[], Tensor], direct: Callable[[], None],
+def apply_inplace(a: Tensor, recorded: Callable[[Tensor], Tensor], direct: Callable[[], None],
                   others: tuple = ()) -> Tensor:
+    """Change ``a`` in place: ``direct()`` when nothing is recorded, else ``recorded(old_a)``
+    computes the new value out of place (and records it), and the result is written into a."""
     record = grad_mode.state.enabled and (
         a._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others))
     if record:
@@ -40,7 +43,9 @@ def apply_inplace(a: Tensor, recorded: Callable[[], Tensor], direct: Callable[[]
                 "transpose or detach() of another tensor) while gradients are being recorded: "
                 "the gradient of the viewed tensor would be wrong. Use the out-of-place "
                 "operation or .clone() the view first.")
-        r = recorded()
+        old = Tensor._make(a._data.copy(), a._device, a._requires_grad)
+        old.grad_fn, old._output_nr = a.grad_fn, a._output_nr  # same place in the graph
+        r = recorded(old)
         if r._data.shape != a._data.shape:
             raise RuntimeError(f"output with shape {list(a._data.shape)} doesn't match the "
                                f"broadcast shape {list(r._data.shape)}")
@@ -48,7 +53,7 @@ def apply_inplace(a: Tensor, recorded: Callable[[], Tensor], direct: Callable[[]
         a.grad_fn, a._output_nr, a._requires_grad = r.grad_fn, r._output_nr, r._requires_grad
     else:
         direct()
-    a._version.value += 1
+    a._vc.value += 1
     return a
 
 
@@ -71,7 +76,7 @@ def binary_inplace(a: Tensor, b, fn: Callable[[Tensor, object], Tensor], ufunc: 
     def direct():
         getattr(a.xp, ufunc)(a._data, xb, out=a._data, casting="unsafe")
 
-    return apply_inplace(a, lambda: fn(a, b), direct, others=(b,))
+    return apply_inplace(a, lambda old: fn(old, b), direct, others=(b,))
 
 
 def unary_inplace(a: Tensor, fn: Callable[[Tensor], Tensor]) -> Tensor:
@@ -79,7 +84,7 @@ def unary_inplace(a: Tensor, fn: Callable[[Tensor], Tensor]) -> Tensor:
     def direct():
         with grad_mode.no_grad():
             a._data[...] = fn(a)._data
-    return apply_inplace(a, lambda: fn(a), direct)
+    return apply_inplace(a, fn, direct)
 
 
 def fill_(a: Tensor, value) -> Tensor:
@@ -87,8 +92,8 @@ def fill_(a: Tensor, value) -> Tensor:
         value = value.item()
     check_cast(a, np.result_type(value) if not isinstance(value, float) else np.dtype("float32"))
 
-    def recorded():
-        return _Fill.apply(a, value=value)
+    def recorded(old):
+        return _Fill.apply(old, value=value)
 
     def direct():
         a._data[...] = value
@@ -108,7 +113,7 @@ def copy_(a: Tensor, src: Tensor) -> Tensor:
     def direct():
         from .. import backend
         a._data[...] = backend.to_device(src._data, a._device)
-    return apply_inplace(a, lambda: _Copy.apply(a, src), direct, others=(src,))
+    return apply_inplace(a, lambda old: _Copy.apply(old, src), direct, others=(src,))
 
 
 from ..autograd.function import Function  # noqa: E402

@@ -5,13 +5,15 @@ The data is a NumPy (CPU) or CuPy (GPU) array in ``_data``. Autograd state:
 - ``requires_grad`` — should operations on this tensor be recorded?
 - ``grad_fn``       — the graph node that produced it (None for leaves),
 - ``grad``          — the gradient accumulated into a leaf by ``backward()``,
-- ``_version``      — a counter bumped by every in-place change, shared with views and
-                      ``detach()``-ed aliases, so a saved tensor can tell it was modified.
+- ``_version``      — how many in-place changes the memory has seen; the counter (``_vc``) is
+                      shared with views and ``detach()``-ed aliases, so a saved tensor can
+                      tell that it was modified.
 
 Operators and math methods live in ``methods.py`` (they call into ``minigrad.ops``).
 """
 from __future__ import annotations
 
+import warnings
 import weakref
 from typing import Any, Callable, Sequence
 
@@ -43,7 +45,7 @@ class Size(tuple):
 
 
 class Tensor(TensorMethods):
-    __slots__ = ("_data", "_device", "_requires_grad", "grad_fn", "_grad", "_version",
+    __slots__ = ("_data", "_device", "_requires_grad", "grad_fn", "_grad", "_vc",
                  "_output_nr", "_accumulator", "_hooks", "_retains_grad", "_is_view",
                  "_name", "__weakref__")
 
@@ -157,7 +159,19 @@ class Tensor(TensorMethods):
         return self.grad_fn is None
 
     @property
+    def _version(self) -> int:
+        return self._vc.value
+
+    @property
     def grad(self) -> "Tensor | None":
+        if self._grad is None and self.grad_fn is not None and not self._retains_grad:
+            warnings.warn(
+                "The .grad attribute of a Tensor that is not a leaf Tensor is being accessed. Its "
+                ".grad attribute won't be populated during autograd.backward(). If you indeed "
+                "want the .grad field to be populated for a non-leaf Tensor, use .retain_grad() "
+                "on the non-leaf Tensor. If you access the non-leaf Tensor by mistake, make sure "
+                "you access the leaf Tensor instead. See github.com/pytorch/pytorch/pull/30531 "
+                "for more information.", UserWarning, stacklevel=2)
         return self._grad
 
     @grad.setter
@@ -219,7 +233,7 @@ class Tensor(TensorMethods):
         """A new tensor on the same memory, cut from the graph. It shares the version counter,
         so modifying it in place is still caught by backward's checks."""
         t = Tensor._make(self._data, self._device)
-        t._version = self._version
+        t._vc = self._vc
         t._is_view = True
         return t
 
@@ -315,7 +329,7 @@ def _init(t: Tensor, data, device) -> None:
     t._requires_grad = False
     t.grad_fn = None
     t._grad = None
-    t._version = Version()
+    t._vc = Version()
     t._output_nr = 0
     t._accumulator = None
     t._hooks = None

@@ -1,0 +1,706 @@
+"""The engine's semantics, scenario by scenario, against PyTorch.
+
+Each scenario is a function of the module ``T`` (``minigrad`` or ``torch``) that returns what it
+observed (numbers, names, flags, error messages). The test runs it with both and compares; a
+scenario also runs without PyTorch installed, where it checks the numbers it can derive itself.
+"""
+from __future__ import annotations
+
+import gc
+import weakref
+
+import numpy as np
+import pytest
+
+import minigrad
+
+try:
+    import torch as _torch
+except ImportError:  # the oracle is optional
+    _torch = None
+
+
+def _plain(v):
+    """Turn what a scenario observed into comparable plain Python values."""
+    if isinstance(v, (list, tuple)):
+        return type(v)(_plain(x) for x in v) if not hasattr(v, "_fields") else tuple(
+            _plain(x) for x in v)
+    if isinstance(v, dict):
+        return {k: _plain(x) for k, x in v.items()}
+    if hasattr(v, "detach") and hasattr(v, "shape"):
+        a = np.asarray(v.detach().cpu().numpy() if _torch is not None and isinstance(
+            v, _torch.Tensor) else v.detach().numpy())
+        return (a.round(5) if a.dtype.kind == "f" else a).tolist()
+    return v
+
+
+def run_both(scenario):
+    """Run with minigrad; with PyTorch too when installed; return minigrad's result."""
+    ours = _plain(scenario(minigrad))
+    if _torch is not None:
+        theirs = _plain(scenario(_torch))
+        assert ours == theirs
+    return ours
+
+
+def error_of(fn) -> str:
+    try:
+        fn()
+    except Exception as e:  # noqa: BLE001 - the message is the observation
+        return f"{type(e).__name__}: {e}"
+    return "no error"
+
+
+# --- the basics -----------------------------------------------------------------------------
+
+def test_chain_rule_and_grad_fn_names():
+    def s(T):
+        x = T.ones(2, 2, requires_grad=True)
+        y = x + 2
+        z = y * y * 3
+        out = z.mean()
+        out.backward()
+        return [x.grad, y.grad_fn.name(), z.grad_fn.name(), out.grad_fn.name(), x.is_leaf,
+                y.is_leaf, y.requires_grad, x.grad_fn]
+    r = run_both(s)
+    assert r[0] == [[4.5, 4.5], [4.5, 4.5]]  # d/dx mean(3(x+2)^2) = 6(x+2)/4 = 4.5
+    assert r[1:4] == ["AddBackward0", "MulBackward0", "MeanBackward0"]
+
+
+def test_next_functions_and_accumulate_grad():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        r = (x * 2 + 1).sum()
+        add = r.grad_fn.next_functions[0][0]
+        mul = add.next_functions[0][0]
+        acc = mul.next_functions[0][0]
+        return [r.grad_fn.name(), add.name(), add.next_functions[1], mul.name(), acc.name(),
+                acc.variable is x, len(r.grad_fn.next_functions)]
+    run_both(s)
+
+
+def test_one_accumulate_grad_node_per_leaf():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        a, b = x * 2, x * 3
+        return a.grad_fn.next_functions[0][0] is b.grad_fn.next_functions[0][0]
+    assert run_both(s) is True
+
+
+def test_fan_out_gradients_add_up():
+    def s(T):
+        x = T.tensor(3., requires_grad=True)
+        y = x * x + x.exp() + x  # x used four times
+        y.backward()
+        return x.grad
+    assert abs(run_both(s) - (6 + np.exp(3) + 1)) < 1e-3
+
+
+def test_vector_jacobian_product_with_gradient_argument():
+    def s(T):
+        x = T.tensor([1., 2., 3.], requires_grad=True)
+        y = x * x
+        y.backward(T.tensor([0.1, 1.0, 0.0001]))
+        return x.grad
+    assert run_both(s) == pytest.approx([0.2, 4.0, 0.0006])
+
+
+def test_gradients_accumulate_across_backward_calls():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        seen = []
+        for _ in range(3):
+            (x * 2).sum().backward()
+            seen.append(x.grad.clone())
+        x.grad.zero_()
+        seen.append(x.grad)
+        return seen
+    assert run_both(s) == [[2, 2], [4, 4], [6, 6], [0, 0]]
+
+
+def test_grad_identity_is_kept_while_accumulating():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        (x * 2).sum().backward()
+        g = x.grad
+        (x * 2).sum().backward()
+        return [x.grad is g, g]
+    assert run_both(s) == [True, [4, 4]]
+
+
+def test_user_gradient_is_not_aliased_into_grad():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        v = T.tensor([1., 1.])
+        x.backward(v)  # a leaf as root: its gradient is v itself
+        x.backward(v)
+        return [x.grad, v]
+    assert run_both(s) == [[2, 2], [1, 1]]
+
+
+def test_backward_twice_raises_and_retain_graph_allows_it():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        y = (x * x).sum()
+        y.backward(retain_graph=True)
+        y.backward()
+        first = x.grad.clone()
+        return [first, error_of(y.backward)]
+    r = run_both(s)
+    assert r[0] == [4, 8]
+    assert "Trying to backward through the graph a second time" in r[1]
+
+
+def test_graph_without_saved_tensors_can_run_twice():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        y = (x + 1).sum()
+        y.backward()
+        y.backward()
+        return x.grad
+    assert run_both(s) == [2, 2]
+
+
+def test_saved_tensors_are_freed_after_backward():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        y = x.exp()
+        y.sum().backward()
+        return error_of(lambda: y.grad_fn._saved_result if T is _torch
+                        else y.grad_fn.saved_tensors)
+    if _torch is None:
+        assert "second time" in s(minigrad)
+    else:  # both raise the same "backward through the graph a second time" error
+        assert s(minigrad).split(":")[0] == "RuntimeError" == s(_torch).split(":")[0]
+
+
+# --- errors ---------------------------------------------------------------------------------
+
+@pytest.mark.parametrize("case", ["non_scalar", "no_grad_required", "wrong_shape", "leaf_inplace",
+                                  "retain_no_grad", "hook_no_grad", "int_requires_grad",
+                                  "unused_input", "numpy_requires_grad", "change_nonleaf_flag",
+                                  "empty_inputs"])
+def test_error_messages_match_pytorch(case):
+    def s(T):
+        x = T.tensor([1., 2., 3.], requires_grad=True)
+        return error_of({
+            "non_scalar": lambda: (x * 2).backward(),
+            "no_grad_required": lambda: T.ones(2).sum().backward(),
+            "wrong_shape": lambda: (x * 2).backward(T.ones(2)),
+            "leaf_inplace": lambda: x.add_(1),
+            "retain_no_grad": lambda: T.ones(2).retain_grad(),
+            "hook_no_grad": lambda: T.ones(2).register_hook(lambda g: g),
+            "int_requires_grad": lambda: T.tensor([1, 2], requires_grad=True),
+            "unused_input": lambda: T.autograd.grad((x * 2).sum(),
+                                                    [x, T.ones(1, requires_grad=True)]),
+            "numpy_requires_grad": lambda: x.numpy(),
+            "change_nonleaf_flag": lambda: setattr(x * 2, "requires_grad", False),
+            "empty_inputs": lambda: (x * 2).sum().backward(inputs=[]),
+        }[case])
+    assert run_both(s) != "no error"
+
+
+def test_inplace_modification_of_saved_tensor_is_detected():
+    def s(T):
+        w = T.ones(3, requires_grad=True)
+        u = w * 1
+        v = u * u           # saves u
+        u.add_(1)           # ... which is then changed
+        return [u._version, error_of(lambda: v.sum().backward())]
+    r = run_both(s)
+    assert r[0] == 1 and "modified by an inplace operation" in r[1]
+    assert "is at version 1; expected version 0 instead" in r[1]
+
+
+def test_saved_output_modified_in_place_is_detected():
+    def s(T):
+        w = T.ones(3, requires_grad=True)
+        y = w.exp()         # saves its output
+        y.mul_(2)
+        return error_of(lambda: y.sum().backward())
+    assert "modified by an inplace operation" in run_both(s)
+
+
+def test_detach_shares_the_version_counter_but_data_does_not():
+    def s(T):
+        w = T.ones(3, requires_grad=True)
+        y = w.exp()
+        y.data.mul_(2)      # .data: autograd is not told (and the gradient is silently off)
+        y.sum().backward()
+        w2 = T.ones(3, requires_grad=True)
+        y2 = w2.exp()
+        y2.detach().mul_(2)  # detach(): shares the counter, so backward notices
+        return [w.grad, error_of(lambda: y2.sum().backward())]
+    r = run_both(s)
+    assert r[0] == pytest.approx([2 * np.e] * 3)
+    assert "modified by an inplace operation" in r[1]
+
+
+def test_inplace_on_leaf_under_no_grad_and_on_data():
+    def s(T):
+        w = T.tensor([1., 2.], requires_grad=True)
+        with T.no_grad():
+            w -= 0.5
+        w.data -= 0.25
+        return [w, w.requires_grad, w.is_leaf, w._version]
+    run_both(s)
+
+
+def test_inplace_on_non_leaf_records_the_op():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        y = x * 3
+        y.add_(1)
+        y.mul_(x)
+        y.sum().backward()
+        return [y.grad_fn.name(), x.grad]
+    assert run_both(s)[1] == [7.0, 13.0]  # d/dx (3x+1)x = 6x+1
+
+
+def test_setitem_records_copy_slices():
+    def s(T):
+        x = T.tensor([1., 2., 3.], requires_grad=True)
+        v = T.tensor(5., requires_grad=True)
+        y = x * 1
+        y[0] = v * 2
+        (y * T.tensor([1., 2., 3.])).sum().backward()
+        return [y, y.grad_fn.name(), x.grad, v.grad]
+    assert run_both(s)[2:] == [[0, 2, 3], 2.0]
+
+
+def test_setitem_on_leaf_requiring_grad_raises():
+    def s(T):
+        x = T.ones(3, requires_grad=True)
+        return error_of(lambda: x.__setitem__(0, 5.))
+    assert "leaf Variable" in run_both(s)
+
+
+# --- retain_grad, hooks ---------------------------------------------------------------------
+
+def test_non_leaf_grad_is_none_with_a_warning_unless_retained():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        y = x * 2
+        z = x * 3
+        z.retain_grad()
+        (y * z).sum().backward()
+        with pytest.warns(UserWarning, match="not a leaf Tensor"):
+            yg = y.grad
+        return [yg, z.grad, z.retains_grad, y.retains_grad, x.retains_grad]
+    r = run_both(s)
+    assert r[0] is None and r[1] == [2, 4]
+
+
+def test_retained_grad_accumulates_and_hook_order():
+    def s(T):
+        x = T.tensor([1., 2., 3.], requires_grad=True)
+        order = []
+        a = x * 2
+        a.register_hook(lambda g: order.append(("a-first", g)))
+        h = a.register_hook(lambda g: g * 10)   # replaces the gradient
+        a.retain_grad()                         # sees the replaced gradient
+        x.register_hook(lambda g: order.append(("x", g)))
+        b = (a * a).sum()
+        b.backward(retain_graph=True)
+        first = [order[:], a.grad.clone(), x.grad.clone()]
+        h.remove()
+        b.backward()
+        return first + [a.grad, x.grad]
+    r = run_both(s)
+    assert r[1] == [40, 80, 120] and r[2] == [80, 160, 240]
+    assert r[3] == [44, 88, 132]  # retained grads accumulate too (40 + 4, ...)
+
+
+def test_leaf_hook_replaces_gradient_before_accumulation():
+    def s(T):
+        v = T.tensor([0., 0., 0.], requires_grad=True)
+        h = v.register_hook(lambda grad: grad * 2)  # the seeds' example: double the gradient
+        v.backward(T.tensor([1., 1., 1.]))
+        h.remove()
+        v.backward(T.tensor([1., 1., 1.]))
+        return v.grad
+    assert run_both(s) == [3, 3, 3]
+
+
+def test_gradient_clipping_with_a_hook():
+    def s(T):
+        w = T.tensor([1., -2., 3.], requires_grad=True)
+        w.register_hook(lambda g: g.clamp(-1, 1))
+        (w * T.tensor([5., -0.5, -7.])).sum().backward()
+        return w.grad
+    assert run_both(s) == [1, -0.5, -1]
+
+
+def test_node_hooks():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        y = x * 3
+        seen = []
+        y.grad_fn.register_prehook(lambda go: seen.append(("pre", go[0])))
+        y.grad_fn.register_hook(lambda gi, go: seen.append(("post", gi[0], go[0])))
+        y.sum().backward()
+        return seen
+    run_both(s)
+
+
+# --- autograd.grad, backward(inputs=), higher order -------------------------------------------
+
+def test_grad_does_not_accumulate_into_leaves():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        y = (x ** 2).sum()
+        g, = T.autograd.grad(y, x)
+        return [g, x.grad, g.requires_grad]
+    assert run_both(s) == [[2, 4], None, False]
+
+
+def test_grad_of_several_outputs_and_inputs():
+    def s(T):
+        x = T.tensor(2., requires_grad=True)
+        y = T.tensor(3., requires_grad=True)
+        z1, z2 = x * y, x + y * y
+        return T.autograd.grad([z1, z2], [x, y], grad_outputs=[T.tensor(1.), T.tensor(2.)])
+    assert run_both(s) == (5.0, 14.0)  # x: y + 2 = 5; y: x + 2*2y = 14
+
+
+def test_grad_allow_unused_and_non_leaf_inputs():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        u = T.tensor([1.], requires_grad=True)
+        h = x * 3
+        y = (h * h).sum()
+        return T.autograd.grad(y, [h, x, u], allow_unused=True, retain_graph=True)
+    r = run_both(s)
+    assert r[0] == [6, 12] and r[1] == [18, 36] and r[2] is None
+
+
+def test_backward_with_inputs_only_fills_those():
+    def s(T):
+        p = T.tensor(1., requires_grad=True)
+        q = T.tensor(2., requires_grad=True)
+        m = p * q
+        n = m * 3
+        n.backward(inputs=[p, m])
+        return [p.grad, q.grad, m.grad]
+    assert run_both(s) == [6.0, None, 3.0]
+
+
+def test_higher_order_derivatives_of_a_cube():
+    def s(T):
+        x = T.tensor(2.0, requires_grad=True)
+        y = x ** 3
+        g1, = T.autograd.grad(y, x, create_graph=True)
+        g2, = T.autograd.grad(g1, x, create_graph=True)
+        g3, = T.autograd.grad(g2, x)
+        return [g1, g2, g3, g1.grad_fn is not None, g3.requires_grad]
+    assert run_both(s)[:3] == [12.0, 12.0, 6.0]
+
+
+def test_create_graph_backward_then_second_backward():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        y = (x.sin() * x).sum()
+        y.backward(create_graph=True)
+        g = x.grad
+        x.grad = None
+        g.sum().backward()
+        return [g, x.grad, g.requires_grad]
+    run_both(s)
+
+
+def test_hessian_vector_product():
+    def s(T):
+        W = T.tensor([[1., 2.], [3., 4.]])
+        x = T.tensor([0.5, -0.25], requires_grad=True)
+        f = (W @ x).tanh().sum()
+        g, = T.autograd.grad(f, x, create_graph=True)
+        v = T.tensor([1., 0.5])
+        hv, = T.autograd.grad((g * v).sum(), x)
+        return hv
+    run_both(s)
+
+
+def test_second_derivative_through_every_unary_op():
+    def s(T):
+        x = T.tensor([0.3, 0.7], dtype=T.float64, requires_grad=True)
+        out = []
+        for f in (T.exp, T.log, T.sqrt, T.sin, T.cos, T.tanh, T.sigmoid):
+            g, = T.autograd.grad(f(x).sum(), x, create_graph=True)
+            gg, = T.autograd.grad(g.sum(), x)
+            out.append(gg)
+        return out
+    run_both(s)
+
+
+# --- grad modes -----------------------------------------------------------------------------
+
+def test_grad_modes():
+    def s(T):
+        x = T.tensor([1.], requires_grad=True)
+        seen = []
+        with T.no_grad():
+            seen.append((x * 2).requires_grad)
+            with T.enable_grad():
+                seen.append((x * 2).requires_grad)
+        with T.set_grad_enabled(False):
+            seen.append((x * 2).requires_grad)
+        seen.append(T.is_grad_enabled())
+        T.set_grad_enabled(False)
+        seen.append((x * 2).requires_grad)
+        T.set_grad_enabled(True)
+        with T.inference_mode():
+            seen.append((x * 2).requires_grad)
+        with T.inference_mode(False):
+            seen.append((x * 2).requires_grad)
+
+        @T.no_grad()
+        def f(t):
+            return t * 2
+
+        @T.no_grad
+        def f2(t):
+            return t * 2
+
+        @T.enable_grad()
+        def f3(t):
+            return t * 2
+
+        seen += [f(x).requires_grad, f2(x).requires_grad, T.is_grad_enabled()]
+        with T.no_grad():
+            seen.append(f3(x).requires_grad)
+        return seen
+    assert run_both(s) == [False, True, False, True, False, False, True, False, False, True,
+                           True]
+
+
+def test_no_grad_results_are_leaves_and_detach_cuts_the_graph():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        with T.no_grad():
+            y = x * 2
+        d = (x * 3).detach()
+        d2 = x * 3
+        d2.detach_()
+        return [y.requires_grad, y.is_leaf, y.grad_fn, d.requires_grad, d.is_leaf,
+                d2.requires_grad, d2.grad_fn, x.eq(d / 3).all()]
+    run_both(s)
+
+
+def test_detach_shares_memory():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        d = x.detach()
+        d[0] = 10.
+        return [x, d.numpy().tolist()]
+    assert run_both(s)[0] == [10, 2]
+
+
+def test_variable_is_a_tensor_now():
+    def s(T):
+        v = T.autograd.Variable(T.Tensor([1., 2.]), requires_grad=True)
+        (v * v).sum().backward()
+        return [type(v).__name__, v.grad, isinstance(v, T.Tensor), v.is_leaf]
+    assert run_both(s)[1] == [2, 4]
+
+
+# --- custom Functions -----------------------------------------------------------------------
+
+def _custom(T):
+    class Exp(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, i):
+            result = i.exp()
+            ctx.save_for_backward(result)
+            return result
+
+        @staticmethod
+        def backward(ctx, grad_output):
+            result, = ctx.saved_tensors
+            return grad_output * result
+
+    class ScaleBy(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x, k, y):
+            ctx.k = k
+            ctx.save_for_backward(x, y)
+            return x * y * k
+
+        @staticmethod
+        def backward(ctx, g):
+            x, y = ctx.saved_tensors
+            needs = ctx.needs_input_grad
+            return (g * y * ctx.k if needs[0] else None, None,
+                    g * x * ctx.k if needs[2] else None)
+
+    class ArgMaxAndMax(T.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            idx = x.argmax()
+            ctx.mark_non_differentiable(idx)
+            ctx.save_for_backward(x, idx)
+            return x.max(), idx
+
+        @staticmethod
+        def backward(ctx, g, g_idx):
+            x, idx = ctx.saved_tensors
+            out = T.zeros_like(x)
+            out[idx] = g
+            return out
+
+    return Exp, ScaleBy, ArgMaxAndMax
+
+
+def test_custom_function():
+    def s(T):
+        Exp, ScaleBy, ArgMaxAndMax = _custom(T)
+        t = T.tensor([0., 1.], requires_grad=True)
+        o = Exp.apply(t)
+        o.sum().backward()
+        x = T.tensor([1., 2.], requires_grad=True)
+        y = T.tensor([3., 4.])
+        z = ScaleBy.apply(x, 2.0, y)
+        z.sum().backward()
+        m, i = ArgMaxAndMax.apply(x)
+        m.backward()
+        return [o, o.grad_fn.name(), t.grad, z.grad_fn.next_functions[1], x.grad,
+                i.requires_grad, len(z.grad_fn.next_functions)]
+    assert run_both(s)[4] == [6, 9]  # 2y, plus 1 where x is largest
+
+
+def test_custom_function_gradcheck_and_wrong_gradient_detected():
+    Exp, _, _ = _custom(minigrad)
+
+    class BadSquare(minigrad.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            ctx.save_for_backward(x)
+            return x * x
+
+        @staticmethod
+        def backward(ctx, g):
+            x, = ctx.saved_tensors
+            return g * x  # wrong: should be 2x
+
+    x = minigrad.tensor([0.3, -1.2], dtype=minigrad.float64, requires_grad=True)
+    assert minigrad.autograd.gradcheck(Exp.apply, (x,))
+    assert minigrad.autograd.gradgradcheck(Exp.apply, (x,))
+    with pytest.raises(RuntimeError, match="Jacobian mismatch"):
+        minigrad.autograd.gradcheck(BadSquare.apply, (x,))
+    assert minigrad.autograd.gradcheck(BadSquare.apply, (x,), raise_exception=False) is False
+
+
+def test_custom_function_wrong_number_or_shape_of_gradients():
+    def s(T):
+        class TwoGrads(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g, g
+
+        class BadShape(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g.sum()
+
+        x = T.tensor([1., 2.], requires_grad=True)
+        return [error_of(lambda: TwoGrads.apply(x).sum().backward()),
+                error_of(lambda: BadShape.apply(x).sum().backward())]
+    r = run_both(s)
+    assert "incorrect number of gradients" in r[0] and "invalid gradient" in r[1]
+
+
+# --- anomaly mode ---------------------------------------------------------------------------
+
+def test_anomaly_mode_names_the_node_and_the_forward_line():
+    x = minigrad.tensor([-1., 0., 4.], requires_grad=True)
+    with pytest.warns(UserWarning, match="Anomaly Detection has been enabled"):
+        with minigrad.autograd.detect_anomaly():
+            y = x.sqrt()  # the culprit: d sqrt/dx at 0 is inf, times 0 -> nan
+            with pytest.raises(RuntimeError) as err:
+                (y * 0).sum().backward()
+    msg = str(err.value)
+    assert "Function 'SqrtBackward0' returned nan values in its 0th output." in msg
+    assert "y = x.sqrt()" in msg
+    if _torch is not None:
+        t = _torch.tensor([-1., 0., 4.], requires_grad=True)
+        with pytest.warns(UserWarning):
+            with _torch.autograd.detect_anomaly():
+                with pytest.raises(RuntimeError) as terr:
+                    (t.sqrt() * 0).sum().backward()
+        assert str(terr.value) in msg
+
+
+def test_without_anomaly_mode_nan_passes_silently():
+    x = minigrad.tensor([0.], requires_grad=True)
+    (x.sqrt() * 0).sum().backward()
+    assert np.isnan(x.grad.numpy()).all()
+
+
+# --- deep graphs and memory -----------------------------------------------------------------
+
+def test_a_graph_100000_nodes_deep_runs_without_recursion():
+    x = minigrad.tensor([1.0], requires_grad=True)
+    y = x
+    for _ in range(100_000):
+        y = y * 1.0
+    y.sum().backward()
+    assert x.grad.tolist() == [1.0]
+
+
+def test_graph_is_freed_by_reference_counting():
+    gc.disable()  # no cycle collector: freeing must come from reference counts alone
+    try:
+        x = minigrad.tensor([1., 2.], requires_grad=True)
+        y = x
+        for _ in range(1000):
+            y = (y * 1.0).tanh().exp().sigmoid()
+        node = weakref.ref(y.grad_fn)
+        mid = weakref.ref(y.grad_fn.next_functions[0][0])
+        y.sum().backward()
+        del y
+        assert node() is None and mid() is None
+        assert x._accumulator() is None  # its AccumulateGrad went with the graph
+    finally:
+        gc.enable()
+
+
+def test_deep_graph_memory_is_returned_after_backward():
+    import tracemalloc
+    x = minigrad.tensor(np.ones(1000, dtype=np.float32), requires_grad=True)
+    tracemalloc.start()
+    base = tracemalloc.get_traced_memory()[0]
+    y = x
+    for _ in range(2000):
+        y = (y * 1.0).tanh()  # tanh saves its output: 4 kB per step
+    built = tracemalloc.get_traced_memory()[0] - base
+    y.sum().backward()
+    del y
+    left = tracemalloc.get_traced_memory()[0] - base
+    tracemalloc.stop()
+    assert built > 2000 * 4000  # the saved activations were really held...
+    assert left < built / 20    # ... and are gone once the graph is
+
+
+# --- functional -----------------------------------------------------------------------------
+
+def test_functional_jacobian_hessian_hvp():
+    def s(T):
+        F = T.autograd.functional
+
+        def f(x):
+            return (x ** 3).sum()
+
+        def g(x):
+            return x.exp() * x
+
+        x = T.tensor([1., 2.])
+        return [F.jacobian(g, x), F.hessian(f, x), F.hvp(f, x, T.tensor([1., 1.]))[1],
+                F.vjp(g, x, T.tensor([1., 0.]))[1]]
+    run_both(s)
