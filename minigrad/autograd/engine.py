@@ -27,6 +27,25 @@ from .graph import AccumulateGrad, Node, _accumulate_into
 
 _TensorOrTensors = "Tensor | Sequence[Tensor]"
 
+# Functions called as fn(node, grad_outputs, grad_inputs) each time the engine runs a node:
+# how minigrad.viz records a backward pass step by step. Not part of PyTorch's API.
+_observers: list = []
+
+
+class observe:
+    """``with observe(fn):`` calls ``fn(node, grads_in, grads_out)`` for every node the engine
+    runs (``grads_out`` is None for AccumulateGrad), in execution order."""
+
+    def __init__(self, fn) -> None:
+        self.fn = fn
+
+    def __enter__(self) -> "observe":
+        _observers.append(self.fn)
+        return self
+
+    def __exit__(self, *exc) -> None:
+        _observers.remove(self.fn)
+
 
 def _as_tuple(x) -> tuple:
     if x is None:
@@ -128,6 +147,8 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
             if isinstance(node, AccumulateGrad):
                 if accumulate:  # grad() only captures; it never touches .grad
                     node.apply(tuple(node_grads))
+                    for fn in _observers:
+                        fn(node, tuple(node_grads), None)
                 continue
             if needed is not None and not needed.get(node, False):
                 continue  # a target with nothing wanted beyond it
@@ -142,6 +163,8 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                             out_grads = tuple(new)
                 if check_nan:
                     anomaly.check_nan(node, out_grads)
+                for fn in _observers:
+                    fn(node, tuple(node_grads), out_grads)
             if not retain_graph:
                 node.release()
             for (child, nr), g in zip(node.next_functions, out_grads):
