@@ -118,7 +118,8 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
     for (node, nr), g in zip(roots, grads):
         _add_to_buffer(buffers, node, nr, g)
     # A root that is also reached through the graph waits for those edges too.
-    heap = [(node._sort_key(), id(node), node) for node in buffers if deps.get(node, 0) == 0]
+    # Heap entries are (-sequence number, node): the most recently created node runs first.
+    heap = [(-node._seq, node) for node in buffers if deps.get(node, 0) == 0]
     heapq.heapify(heap)
 
     state = grad_mode.state
@@ -130,23 +131,24 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
     errstate.__enter__()
     try:
         while heap:
-            node = heapq.heappop(heap)[2]
+            node = heapq.heappop(heap)[1]
             node_grads = buffers.pop(node)
             if node._pre_hooks:
                 for hook in list(node._pre_hooks.values()):
                     new = hook(tuple(node_grads))
                     if new is not None:
                         node_grads = list(new)
-            node._run_tensor_hooks(node_grads)
-            if node in targets:
+            is_leaf_node = type(node) is AccumulateGrad
+            if node._tensor_hooks or node._retained or (is_leaf_node and node.variable._hooks):
+                node._run_tensor_hooks(node_grads)
+            if targets and node in targets:
                 for nr, i in targets[node]:
                     captured[i] = node_grads[nr]
-                    if accumulate and node_grads[nr] is not None and \
-                            not isinstance(node, AccumulateGrad):
+                    if accumulate and node_grads[nr] is not None and not is_leaf_node:
                         _accumulate_into(inputs[i], node_grads[nr])  # backward(inputs=[non-leaf])
-            if isinstance(node, AccumulateGrad):
+            if is_leaf_node:
                 if accumulate:  # grad() only captures; it never touches .grad
-                    node.apply(tuple(node_grads))
+                    node.apply(node_grads)
                     for fn in _observers:
                         fn(node, tuple(node_grads), None)
                 continue
@@ -167,16 +169,19 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                     fn(node, tuple(node_grads), out_grads)
             if not retain_graph:
                 node.release()
+            # Hand each input's gradient to the node that produced the input; a node is ready
+            # once every edge into it has delivered (deps reaches 0).
             for (child, nr), g in zip(node.next_functions, out_grads):
                 if child is None or child not in deps:
                     continue
+                buf = buffers.get(child)
+                if buf is None:
+                    buf = buffers[child] = [None] * _num_outputs(child)
                 if g is not None:
-                    _add_to_buffer(buffers, child, nr, g)
-                elif child not in buffers:
-                    buffers[child] = [None] * _num_outputs(child)
+                    buf[nr] = g if buf[nr] is None else buf[nr] + g
                 deps[child] -= 1
                 if deps[child] == 0:
-                    heapq.heappush(heap, (child._sort_key(), id(child), child))
+                    heapq.heappush(heap, (-child._seq, child))
     finally:
         state.enabled = prev
         errstate.__exit__(None, None, None)

@@ -77,42 +77,52 @@ class BackwardNode(Node):
             self._freed = True
 
     def apply(self, grad_outputs: tuple) -> tuple:
-        if self.materialize_grads and any(g is None for g in grad_outputs):
-            grad_outputs = tuple(
-                g if g is not None else Tensor._make(xp.zeros(shape, dtype), dev)
-                for g, (shape, dtype, dev, xp) in zip(grad_outputs, self._output_meta))
+        if self.materialize_grads:
+            for g in grad_outputs:
+                if g is None:
+                    grad_outputs = self._zeros_for_missing(grad_outputs)
+                    break
         result = self._forward_cls.backward(self, *grad_outputs)
-        if not isinstance(result, (tuple, list)):
-            result = (result,)
+        if type(result) is not tuple:
+            result = tuple(result) if isinstance(result, list) else (result,)
+        if len(result) != self._nargs:
+            result = self._check_count(result)
+        # One gradient per graph edge: check it fits its input (a wrong shape would otherwise
+        # broadcast silently into a wrong .grad), and give it the input's dtype.
+        grads = []
+        for i, meta in zip(self._arg_index, self._input_meta):
+            g = result[i]
+            if g is None or meta is None:
+                grads.append(None)
+                continue
+            if not isinstance(g, Tensor):
+                raise TypeError(f"function {self.name()} returned a gradient different than None "
+                                f"at position {i + 1}, but the corresponding forward input was "
+                                "not a Variable")
+            shape, dtype = meta
+            if g._data.shape != shape:
+                raise RuntimeError(f"Function {self.name()} returned an invalid gradient at index "
+                                   f"{i} - got {list(g._data.shape)} but expected shape "
+                                   f"compatible with {list(shape)}")
+            if g._data.dtype != dtype:
+                g = g.to(dtype=_dtype_of(dtype))
+            grads.append(g)
+        return tuple(grads)
+
+    def _zeros_for_missing(self, grad_outputs: tuple) -> tuple:
+        """Outputs that received no gradient get zeros (unless set_materialize_grads(False))."""
+        from .. import backend
+        return tuple(g if g is not None else
+                     Tensor._make(backend.array_module(dev).zeros(shape, dtype), dev)
+                     for g, (shape, dtype, dev) in zip(grad_outputs, self._output_meta))
+
+    def _check_count(self, result: tuple) -> tuple:
         n = self._nargs
-        if len(result) != n:
-            # Extra trailing Nones are tolerated, as in PyTorch; anything else is a bug.
-            if len(result) > n and all(r is None for r in result[n:]):
-                result = result[:n]
-            else:
-                raise RuntimeError(f"function {self.name()} returned an incorrect number of "
-                                   f"gradients (expected {n}, got {len(result)})")
-        return tuple(_validate(self, i, result[i], meta)
-                     for i, meta in zip(self._arg_index, self._input_meta))
-
-
-def _validate(node: Node, i: int, g, meta) -> "Tensor | None":
-    """Check a gradient against its input's shape, and cast it to the input's dtype (float32
-    input * float64 input gives float64 gradients; the float32 input needs float32 ones)."""
-    if g is None or meta is None:
-        return None
-    if not isinstance(g, Tensor):
-        raise TypeError(f"function {node.name()} returned a gradient different than None at "
-                        f"position {i + 1}, but the corresponding forward input was not a "
-                        "Variable")
-    shape, dtype = meta
-    if g._data.shape != shape:
-        raise RuntimeError(f"Function {node.name()} returned an invalid gradient at index {i} - "
-                           f"got {list(g._data.shape)} but expected shape compatible with "
-                           f"{list(shape)}")
-    if g._data.dtype != dtype:
-        g = g.to(dtype=_dtype_of(dtype))
-    return g
+        # Extra trailing Nones are tolerated, as in PyTorch; anything else is a bug.
+        if len(result) > n and all(r is None for r in result[n:]):
+            return result[:n]
+        raise RuntimeError(f"function {self.name()} returned an incorrect number of "
+                           f"gradients (expected {n}, got {len(result)})")
 
 
 def _dtype_of(np_dtype):
@@ -151,65 +161,66 @@ class Function:
         """Run ``forward`` (not recorded) and, if needed, record a node for the outputs.
         Keyword arguments go to ``forward`` too but are never graph inputs."""
         ctx = cls._backward_cls()
-        needs = tuple(isinstance(a, Tensor) and a._requires_grad for a in args)
-        ctx.needs_input_grad = needs
-        record = grad_mode.state.enabled and True in needs
-        # forward itself is never recorded: its internal steps are not part of the graph.
+        needs = []
+        for a in args:
+            needs.append(isinstance(a, Tensor) and a._requires_grad)
+        ctx.needs_input_grad = needs = tuple(needs)
         state = grad_mode.state
+        record = state.enabled and True in needs
+        # forward itself is never recorded: its internal steps are not part of the graph.
         prev, state.enabled = state.enabled, False
         try:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
             state.enabled = prev
-        if not record:
-            return out
-        single = not isinstance(out, tuple)
-        outs = (out,) if single else out
-        # Wire the node into the graph: an edge per tensor argument (and per Python number for
-        # the arithmetic ops, which PyTorch wraps into tensors).
-        next_fns, input_meta, arg_index = [], [], []
-        for i, a in enumerate(args):
-            if isinstance(a, Tensor):
-                if needs[i]:
-                    next_fns.append((a.grad_fn, a._output_nr) if a.grad_fn is not None
-                                    else (a._grad_accumulator(), 0))
-                    input_meta.append((a._data.shape, a._data.dtype))
-                else:
-                    next_fns.append((None, 0))
-                    input_meta.append(None)
-            elif cls._scalar_edges and isinstance(a, (int, float)):
-                next_fns.append((None, 0))
-                input_meta.append(None)
-            else:
-                continue
-            arg_index.append(i)
-        ctx.next_functions = tuple(next_fns)
-        ctx._input_meta = input_meta
-        ctx._arg_index = arg_index
-        ctx._nargs = len(args)
-        ctx._seq = next(_sequence)
-        if anomaly.state.enabled:
-            ctx._trace = traceback.format_stack()[:-1]
-        new_outs, meta = [], []
-        non_diff = ctx._non_differentiable
-        for nr, o in enumerate(outs):
-            if isinstance(o, Tensor):
-                if any(o is a for a in args):
-                    # forward returned an input: the output needs its own identity (same memory)
-                    alias = Tensor._make(o._data, o._device)
-                    alias._vc = o._vc
-                    o = alias
-                if (non_diff is None or id(o) not in non_diff) and o._data.dtype.kind == "f":
-                    o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
-                meta.append((o._data.shape, o._data.dtype, o._device, o.xp))
-            else:
-                meta.append(None)
-            new_outs.append(o)
-        ctx._output_meta = meta
-        for s in ctx._saved:
-            if s is not None and s.tensor is not None and s.tensor.grad_fn is ctx:
-                s.make_output(s.tensor._output_nr)
-        return new_outs[0] if single else tuple(new_outs)
+        return _record(cls, ctx, args, needs, out) if record else out
+
+
+def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -> Any:
+    """Make ``ctx`` the grad_fn of the outputs and link it to the inputs' nodes."""
+    # An edge per tensor argument (and per Python number for the arithmetic ops, which PyTorch
+    # wraps into tensors): (the node that made the input, which of its outputs).
+    next_fns, input_meta, arg_index = [], [], []
+    for i, a in enumerate(args):
+        if needs[i]:
+            next_fns.append((a.grad_fn, a._output_nr) if a.grad_fn is not None
+                            else (a._grad_accumulator(), 0))
+            input_meta.append((a._data.shape, a._data.dtype))
+        elif isinstance(a, Tensor) or (cls._scalar_edges and isinstance(a, (int, float))):
+            next_fns.append((None, 0))
+            input_meta.append(None)
+        else:
+            continue
+        arg_index.append(i)
+    ctx.next_functions = tuple(next_fns)
+    ctx._input_meta = input_meta
+    ctx._arg_index = arg_index
+    ctx._nargs = len(args)
+    ctx._seq = next(_sequence)
+    if anomaly.state.enabled:
+        ctx._trace = traceback.format_stack()[:-2]
+    single = not isinstance(out, tuple)
+    outs = [out] if single else list(out)
+    meta = []
+    non_diff = ctx._non_differentiable
+    for nr, o in enumerate(outs):
+        if isinstance(o, Tensor):
+            if any(o is a for a in args):
+                # forward returned an input as is: the output needs its own identity (the same
+                # memory and version counter, like a view)
+                alias = Tensor._make(o._data, o._device)
+                alias._vc = o._vc
+                o = outs[nr] = alias
+            if (non_diff is None or id(o) not in non_diff) and o._data.dtype.kind == "f":
+                o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
+            meta.append((o._data.shape, o._data.dtype, o._device))
+        else:
+            meta.append(None)
+    ctx._output_meta = meta
+    for s in ctx._saved:
+        if s is not None and s.tensor is not None and s.tensor.grad_fn is ctx:
+            s.make_output(s.tensor._output_nr)  # no output -> node -> output cycle
+    return outs[0] if single else tuple(outs)
 
 
 class InplaceFunction(Function):

@@ -14,6 +14,7 @@ import re
 from typing import Callable
 
 from ..tensor.tensor import RemovableHandle, Tensor
+from . import grad_mode
 
 # Nodes made later run first when several are ready, as in PyTorch: a global sequence number.
 _sequence = itertools.count()
@@ -90,9 +91,6 @@ class Node:
                 if t is not None and grads[nr] is not None:
                     _accumulate_into(t, grads[nr])
 
-    def _sort_key(self) -> int:
-        return -self._seq
-
 
 class AccumulateGrad(Node):
     """The node of a leaf that requires grad: adds the incoming gradient into ``leaf.grad``.
@@ -122,7 +120,6 @@ class AccumulateGrad(Node):
 def _accumulate_into(t: Tensor, g: Tensor) -> None:
     """``t.grad += g``, PyTorch's way: in place when possible; out of place when the gradient
     itself is being recorded (create_graph), so its graph is kept."""
-    from . import grad_mode
     if t._grad is None:
         # Store our own copy: the incoming gradient may be the user's tensor or a buffer that
         # is still used elsewhere, and later accumulation writes into .grad in place.
