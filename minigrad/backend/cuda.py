@@ -49,8 +49,8 @@ def require():
     """Return the CuPy module or raise an error that says what is missing and how to fix it."""
     cp = _load()
     if cp is None:
-        raise RuntimeError(f"CUDA was requested but CuPy is not installed ({_import_error}); "
-                           + INSTALL_HINT)
+        raise RuntimeError("CUDA was requested but CuPy, which minigrad uses for the GPU, could "
+                           f"not be imported ({_import_error}); " + INSTALL_HINT)
     if device_count() == 0:
         raise RuntimeError("CUDA was requested but CuPy sees no CUDA GPU on this machine "
                            "(no NVIDIA driver or no device); use device='cpu'")

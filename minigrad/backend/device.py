@@ -5,9 +5,17 @@ import numpy as np
 
 from . import cuda as _cuda
 
+# PyTorch's list of device types, for its error message on an unknown one; minigrad itself
+# has only the first two.
+_TORCH_DEVICE_TYPES = ("cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip, ve, fpga, maia, "
+                       "xla, lazy, vulkan, mps, meta, hpu, mtia, privateuseone")
+
 
 class device:
-    """Where a tensor's data lives, like ``torch.device``: a type (``cpu``/``cuda``) and an index."""
+    """Where a tensor's data lives, like ``torch.device``: a type (``cpu``/``cuda``) and an index.
+
+    Asking for ``cuda`` on a machine without CuPy or without a GPU fails here, at once, with
+    what to install, rather than later inside some array operation."""
 
     __slots__ = ("type", "index")
 
@@ -17,16 +25,21 @@ class device:
             return
         if not isinstance(spec, str):
             raise TypeError(f"device() expects a string like 'cpu' or 'cuda:0', got {spec!r}")
-        kind, _, idx = spec.partition(":")
-        if kind not in ("cpu", "cuda") or (idx and not idx.isdigit()):
-            raise RuntimeError(
-                "Expected one of cpu, cuda device type at start of device string: " + spec)
+        kind, colon, idx = spec.partition(":")
+        if kind not in _TORCH_DEVICE_TYPES.split(", "):
+            raise RuntimeError(f"Expected one of {_TORCH_DEVICE_TYPES} device type at start of "
+                               f"device string: {spec}")
+        if kind not in ("cpu", "cuda"):
+            raise RuntimeError(f"minigrad runs on 'cpu' and 'cuda' devices only, not '{kind}'")
+        if colon and not idx.isdigit():
+            raise RuntimeError(f"Invalid device string: '{spec}'")
+        if kind == "cuda":
+            _cuda.require()  # raises, saying how to install CuPy, when there is no GPU to use
         self.type = kind
-        self.index = int(idx) if idx else index
+        self.index = int(idx) if colon else index
 
     def __eq__(self, other) -> bool:
-        if isinstance(other, str):
-            other = device(other)
+        # Like torch.device, equal only to another device (torch.device("cpu") != "cpu").
         return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self) -> int:
@@ -40,6 +53,9 @@ class device:
             return f"device(type='{self.type}')"
         return f"device(type='{self.type}', index={self.index})"
 
+    def __reduce__(self):
+        return (device, (str(self),))
+
 
 cpu = device("cpu")
 
@@ -50,9 +66,8 @@ def parse_device(spec: "str | device | None") -> device:
         return cpu
     d = spec if isinstance(spec, device) else device(spec)
     if d.type == "cuda":
-        _cuda.require()
         if d.index is None:
-            d = device("cuda", _cuda._load().cuda.runtime.getDevice())
+            d = device("cuda", _cuda.require().cuda.runtime.getDevice())
         if d.index >= _cuda.device_count():
             raise RuntimeError(f"CUDA error: invalid device ordinal (asked for {d}, "
                                f"{_cuda.device_count()} GPU(s) present)")
@@ -61,7 +76,7 @@ def parse_device(spec: "str | device | None") -> device:
 
 def array_module(dev: device):
     """NumPy for the CPU, CuPy for a GPU."""
-    return np if dev.type == "cpu" else _cuda._load()
+    return np if dev.type == "cpu" else _cuda.require()
 
 
 def device_of_array(a) -> device:
@@ -75,6 +90,6 @@ def to_device(a, dev: device):
     """Copy an array to ``dev`` (no copy when it is already there)."""
     if dev.type == "cpu":
         return a if isinstance(a, np.ndarray) else a.get()
-    cp = _cuda._load()
+    cp = _cuda.require()
     with cp.cuda.Device(dev.index):
         return cp.asarray(a)

@@ -11,13 +11,17 @@ import numpy as np
 
 
 class dtype:
-    __slots__ = ("name", "np", "is_floating_point", "is_complex", "itemsize", "_category")
+    """A tensor's element type, like ``torch.dtype``: one object per type, compared by identity."""
+
+    __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize",
+                 "_category")
 
     def __init__(self, name: str, np_dtype, category: int):
         self.name = name
         self.np = np.dtype(np_dtype)
         self.is_floating_point = category == 2
         self.is_complex = False
+        self.is_signed = self.np.kind in "if"
         self.itemsize = self.np.itemsize
         self._category = category  # 0 bool < 1 integer < 2 floating: PyTorch's promotion order
 
@@ -40,28 +44,47 @@ bool = dtype("bool", np.bool_, 0)  # noqa: A001 - PyTorch's name
 
 ALL = (float16, float32, float64, uint8, int8, int16, int32, int64, bool)
 _FROM_NP = {d.np: d for d in ALL}
-_NAMES = {d.name: d for d in ALL}
+# Canonical names, and the aliases PyTorch has as attributes (torch.float is float32, not
+# NumPy's "float", which is float64).
+_NAMES = {d.name: d for d in ALL} | {"half": float16, "float": float32, "double": float64,
+                                     "short": int16, "int": int32, "long": int64}
+
+# PyTorch's C++ names of the types (``ScalarType``), which its error messages use.
+_SCALAR_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
+                      "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+                      "bool": "Bool"}
 
 
 def _by_name(name: str) -> dtype:
     return _NAMES[name]
 
 
+def scalar_type_name(d: dtype) -> str:
+    """``'Float'`` for float32, ``'Long'`` for int64: how PyTorch's errors name a dtype."""
+    return _SCALAR_TYPE_NAMES[d.name]
+
+
 def from_numpy_dtype(np_dtype) -> dtype:
     """Our dtype for a NumPy dtype, or a clear error for the ones minigrad doesn't have."""
+    np_dtype = np.dtype(np_dtype)
     try:
-        return _FROM_NP[np.dtype(np_dtype)]
+        return _FROM_NP[np_dtype]
     except KeyError:
-        raise TypeError(f"can't convert np.ndarray of type {np.dtype(np_dtype)}. The only "
-                        "supported types are: float64, float32, float16, int64, int32, int16, "
-                        "int8, uint8, and bool.") from None
+        pass
+    if not np_dtype.isnative:  # PyTorch's words: a big-endian array on a little-endian machine
+        raise ValueError("given numpy array has byte order different from the native byte "
+                         "order. Conversion between byte orders is currently not supported.")
+    raise TypeError(f"can't convert np.ndarray of type {np_dtype.type.__module__}."
+                    f"{np_dtype.type.__name__}. The only supported types are: float64, float32, "
+                    "float16, int64, int32, int16, int8, uint8, and bool.")
 
 
 def as_dtype(d) -> dtype:
-    """Accept ``minigrad.float64``, ``np.float64``, ``"float64"`` or Python ``float``/``int``/``bool``."""
+    """Our dtype for ``minigrad.float64``, ``np.float64``, ``"float64"`` (or a PyTorch alias
+    such as ``"double"``), or Python's ``float``/``int``/``bool``."""
     if isinstance(d, dtype):
         return d
-    if d in _PY_TYPES:
+    if isinstance(d, type) and d in _PY_TYPES:
         return _PY_TYPES[d]
     if isinstance(d, str) and d in _NAMES:
         return _NAMES[d]

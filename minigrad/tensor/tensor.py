@@ -40,6 +40,10 @@ class Size(tuple):
     def __repr__(self) -> str:
         return f"torch.Size([{', '.join(str(s) for s in self)}])"
 
+    def __getitem__(self, index):
+        r = tuple.__getitem__(self, index)
+        return Size(r) if isinstance(index, slice) else r
+
     def numel(self) -> int:
         return int(np.prod(self, dtype=np.int64))
 
@@ -55,7 +59,9 @@ class Tensor(TensorMethods):
         an uninitialised 2x3 tensor (PyTorch's behaviour; prefer ``minigrad.tensor``)."""
         dev = backend.parse_device(device)
         xp = backend.array_module(dev)
-        if len(args) == 1 and not isinstance(args[0], (int, np.integer)):
+        if not args:
+            arr = xp.zeros((0,), dtype=np.float32)
+        elif len(args) == 1 and not isinstance(args[0], (int, np.integer, Size)):
             arr = xp.asarray(_host_data(args[0]), dtype=np.float32)
         else:
             shape = args[0] if len(args) == 1 and isinstance(args[0], tuple) else args
@@ -80,7 +86,7 @@ class Tensor(TensorMethods):
     @data.setter
     def data(self, value: "Tensor") -> None:
         if not isinstance(value, Tensor):
-            raise TypeError(f"data must be a Tensor, got {type(value).__name__}")
+            raise TypeError(f"Variable data has to be a tensor, but got {type(value).__name__}")
         self._data = value._data
         self._device = value._device
 
@@ -89,7 +95,10 @@ class Tensor(TensorMethods):
         return Size(self._data.shape)
 
     def size(self, dim: int | None = None):
-        return Size(self._data.shape) if dim is None else self._data.shape[dim]
+        if dim is None:
+            return Size(self._data.shape)
+        from ..ops.helpers import normalize_dim
+        return self._data.shape[normalize_dim(dim, self._data.ndim)]
 
     def dim(self) -> int:
         return self._data.ndim
@@ -144,11 +153,13 @@ class Tensor(TensorMethods):
                 "computed variable in a subgraph that doesn't require differentiation use "
                 "var_no_grad = var.detach().")
         if flag and self._data.dtype.kind != "f":
-            raise RuntimeError("Only Tensors of floating point and complex dtype can require "
+            raise RuntimeError("only Tensors of floating point and complex dtype can require "
                                "gradients")
         self._requires_grad = bool(flag)
 
     def requires_grad_(self, requires_grad: bool = True) -> "Tensor":
+        if requires_grad and self._data.dtype.kind != "f":
+            raise RuntimeError("only Tensors of floating point dtype can require gradients")
         self.requires_grad = requires_grad
         return self
 
@@ -186,10 +197,13 @@ class Tensor(TensorMethods):
                     f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
                     "tensor are the same size")
             if value.dtype is not self.dtype:
-                raise RuntimeError(f"attempting to assign a gradient with dtype "
-                                   f"'{value.dtype.name}' to a tensor with dtype "
-                                   f"'{self.dtype.name}'. The gradient must match the "
-                                   "tensor's dtype.")
+                names = {"float32": "Float", "float64": "double", "float16": "Half",
+                         "int64": "Long", "bool": "Bool"}
+                raise RuntimeError(
+                    f"attempting to assign a gradient with dtype "
+                    f"'{names.get(value.dtype.name, value.dtype.name)}' to a tensor with "
+                    f"grad_dtype '{names.get(self.dtype.name, self.dtype.name)}'. The gradient "
+                    "must match the tensor's grad_dtype (defaults to the tensor's dtype).")
             if value._device != self._device:
                 raise RuntimeError(f"attempting to assign a gradient on device "
                                    f"'{value._device}' to a tensor on device '{self._device}'")
@@ -269,6 +283,13 @@ class Tensor(TensorMethods):
         return self._data
 
     def item(self):
+        if self._requires_grad:
+            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
+                          "unexpected behavior.\nConsider using tensor.detach() first.",
+                          UserWarning, stacklevel=2)
+        return self._item()
+
+    def _item(self):
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
                                "to Scalar")
@@ -278,21 +299,26 @@ class Tensor(TensorMethods):
         return backend.to_device(self._data, backend.cpu).tolist()
 
     def __float__(self) -> float:
-        return float(self.item())
+        return float(self._scalar())
 
     def __int__(self) -> int:
-        return int(self.item())
+        return int(self._scalar())
+
+    def _scalar(self):
+        if self._data.size != 1:
+            raise ValueError("only one element tensors can be converted to Python scalars")
+        return self.item()
 
     def __index__(self) -> int:
         if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
-        return int(self.item())
+        return int(self._item())
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
             raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self.item())
+        return bool(self._item())
 
     def __array__(self, dtype=None, copy=None):
         return np.asarray(self.numpy(), dtype=dtype)
@@ -313,14 +339,20 @@ class Tensor(TensorMethods):
     def __repr__(self) -> str:
         return format_tensor(backend.to_device(self._data, backend.cpu), dtype=self.dtype.name,
                              device=str(self._device), requires_grad=self._requires_grad,
-                             grad_fn=self.grad_fn.name() if self.grad_fn is not None else None)
+                             grad_fn=(type(self.grad_fn).__name__ if self.grad_fn is not None
+                                      else None))
 
     __str__ = __repr__
 
     def __format__(self, spec: str) -> str:
-        if self._data.ndim == 0 and spec:
-            return format(self.item(), spec)
+        if self._data.ndim == 0:  # f"{loss:.3f}" and f"{loss}" format the number, as PyTorch
+            return format(self._item(), spec)
         return repr(self)
+
+    def data_ptr(self) -> int:
+        """Address of the first element (equal for tensors that share memory)."""
+        return int(self._data.ctypes.data if self._device.type == "cpu"
+                   else self._data.data.ptr)
 
 
 def _init(t: Tensor, data, device) -> None:
