@@ -131,6 +131,13 @@ else
 	  $(NOTEBOOKS)
 endif
 
+# --- figures -----------------------------------------------------------------------
+# Regenerate every figure in figures/ (graph diagrams, backward step by step, plots) that
+# the README and the course show. Deterministic: the same versions rewrite identical files.
+.PHONY: figures
+figures: $(STAMP) graphviz
+	$(BIN)/python figures/make_figures.py
+
 # --- cleaning ----------------------------------------------------------------------
 clean:
 	rm -rf build dist .pytest_cache .hypothesis .benchmarks
