@@ -2,7 +2,7 @@
 
 Sections
   1. Notebook cells tagged ``gpu``: skipped when CuPy sees no CUDA device.
-  2. Fixtures: (to be added)
+  2. Fixtures: ``device`` (every available device), ``torch`` (the oracle, or skip)
 
 `make test` runs nbval with this file loaded as well (see the Makefile), so the hook
 in section 1 applies to the notebooks under notebooks/.
@@ -63,3 +63,30 @@ def pytest_collection_modifyitems(config, items):
 # ---------------------------------------------------------------------------------
 # 2. Fixtures
 # ---------------------------------------------------------------------------------
+
+
+# ---------------------------------------------------------------------------------
+# 2. Fixtures
+# ---------------------------------------------------------------------------------
+
+def _devices():
+    import minigrad
+    params = [pytest.param("cpu", id="cpu")]
+    if minigrad.cuda.is_available():
+        params.append(pytest.param("cuda", id="cuda"))
+    else:
+        params.append(pytest.param("cuda", id="cuda", marks=pytest.mark.skip(
+            reason="no CUDA device visible to CuPy")))
+    return params
+
+
+@pytest.fixture(params=_devices())
+def device(request):
+    """Every device this machine has: cpu, and cuda when CuPy sees a GPU (else skipped)."""
+    return request.param
+
+
+@pytest.fixture
+def torch():
+    """PyTorch as the oracle; tests that need it are skipped where it isn't installed."""
+    return pytest.importorskip("torch")

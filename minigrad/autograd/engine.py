@@ -213,7 +213,7 @@ def _count_dependencies(roots: list, targets: dict):
     run, and only edges between them count.
     """
     children: dict[Node, tuple] = {}
-    stack = [r for r in roots]
+    stack = list(dict.fromkeys(roots))  # a node may be the root of several outputs
     seen = set(stack)
     order = []
     while stack:

@@ -2,23 +2,23 @@
 
 | file            | what                                                     |
 |-----------------|----------------------------------------------------------|
-| arithmetic.py   | + - * / ** and negation                                  |
+| arithmetic.py   | + - * / ** // and negation                               |
 | elementwise.py  | exp log sqrt abs sin cos tanh sigmoid relu clamp sign    |
-| comparison.py   | == < > ... (no grad), maximum minimum where              |
-| reduction.py    | sum mean var max min argmax norm logsumexp               |
+| comparison.py   | == < > ... (no grad), maximum minimum where masked_fill  |
+| reduction.py    | sum mean var std max min amax argmax norm logsumexp prod |
 | linalg.py       | matmul (@), mm, bmm, mv, dot                             |
 | shape.py        | view reshape flatten transpose permute squeeze expand... |
 | indexing.py     | x[i], x[i] = v                                           |
 | join.py         | cat stack split chunk unbind                             |
 | softmax.py      | softmax log_softmax                                      |
 | inplace.py      | add_ mul_ zero_ copy_ ... and their safety rules         |
-| helpers.py      | type promotion, broadcasting, ``sum_to``                 |
+| helpers.py      | type promotion, broadcasting, ``sum_to``, dtype names    |
 """
 from .arithmetic import add, sub, mul, div, neg, reciprocal, pow
 from .elementwise import exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, clamp, clip, sign
-from .comparison import (eq, ne, gt, lt, ge, le, maximum, minimum, where, logical_and,
-                         logical_or, logical_not, logical_xor, isnan, isinf, isfinite, equal,
-                         allclose, isclose, nonzero)
+from .comparison import (eq, ne, gt, lt, ge, le, maximum, minimum, where, masked_fill,
+                         logical_and, logical_or, logical_not, logical_xor, isnan, isinf,
+                         isfinite, equal, allclose, isclose, nonzero)
 from .reduction import (sum, mean, var, std, max, min, amax, argmax, argmin, norm, logsumexp,
                         prod)
 from .linalg import matmul, mm, bmm, mv, dot

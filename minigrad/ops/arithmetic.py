@@ -8,7 +8,12 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import operands, out, sum_to
+from .helpers import broadcast_shape, operands, out, result_dtype, sum_to
+
+
+def _quiet():
+    """x/0 = inf and 0/0 = nan, as in PyTorch: without NumPy's warnings."""
+    return np.errstate(divide="ignore", invalid="ignore")
 
 
 def _shape(x):
@@ -22,6 +27,8 @@ class _Binary(Function):
     def _setup(ctx, a, b):
         xa, xb, dt, dev = operands(a, b)
         ctx.shapes = (_shape(a), _shape(b))
+        if ctx.shapes[0] != ctx.shapes[1]:
+            broadcast_shape(*ctx.shapes)  # PyTorch's error, not NumPy's
         return xa, xb, dt, dev
 
 
@@ -47,6 +54,9 @@ class Sub(_Binary):
     @staticmethod
     def forward(ctx, a, b):
         xa, xb, dt, dev = _Binary._setup(ctx, a, b)
+        if dt == np.bool_:
+            raise RuntimeError("Subtraction, the `-` operator, with two bool tensors is not "
+                               "supported. Use the `^` or `logical_xor()` operator instead.")
         return out(xa - xb, dev, dt)
 
     @staticmethod
@@ -91,7 +101,8 @@ class Div(_Binary):
         na, nb = ctx.needs_input_grad
         ctx.save_for_backward(a if nb else None, b if isinstance(b, Tensor) else None)
         ctx.b = b if not isinstance(b, Tensor) else None
-        return out(xa / xb, dev, dt)
+        with _quiet():
+            return out(xa / xb, dev, dt)
 
     @staticmethod
     def backward(ctx, g):
@@ -109,6 +120,10 @@ class Neg(Function):
 
     @staticmethod
     def forward(ctx, a):
+        if a._data.dtype == np.bool_:
+            raise RuntimeError("Negation, the `-` operator, on a bool tensor is not supported. "
+                               "If you are trying to invert a mask, use the `~` or "
+                               "`logical_not()` operator instead.")
         return out(-a._data, a._device)
 
     @staticmethod
@@ -122,7 +137,8 @@ class Reciprocal(Function):
     @staticmethod
     def forward(ctx, a):
         dt = a._data.dtype if a._data.dtype.kind == "f" else "float32"
-        y = out(1.0 / a._data, a._device, dt)
+        with _quiet():
+            y = out(1.0 / a._data, a._device, dt)
         ctx.save_for_backward(y)
         return y
 
@@ -138,11 +154,12 @@ class PowScalar(Function):
 
     @staticmethod
     def forward(ctx, a, exponent):
+        if a._data.dtype.kind in "biu" and isinstance(exponent, int) and exponent < 0:
+            raise RuntimeError("Integers to negative integer powers are not allowed.")
         ctx.save_for_backward(a)
         ctx.exponent = exponent
-        dt = a._data.dtype if a._data.dtype.kind == "f" or isinstance(exponent, int) \
-            else np.dtype(np.float32)
-        return out(a._data ** exponent, a._device, dt)
+        with _quiet():
+            return out(a._data ** exponent, a._device, result_dtype(a, exponent))
 
     @staticmethod
     def backward(ctx, g):
@@ -160,7 +177,8 @@ class PowTensor(_Binary):
     @staticmethod
     def forward(ctx, a, b):
         xa, xb, dt, dev = _Binary._setup(ctx, a, b)
-        y = out(xa ** xb, dev, dt)
+        with _quiet():
+            y = out(xa ** xb, dev, dt)
         ctx.save_for_backward(a, b, y)
         return y
 
@@ -169,8 +187,8 @@ class PowTensor(_Binary):
         a, b, y = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
         ga = gb = None
-        if na:  # d(a^b)/da = b a^(b-1)
-            ga = sum_to(g * b * a ** (b - 1), ctx.shapes[0])
+        if na:  # d(a^b)/da = b a^(b-1); PyTorch takes it as 0 where b == 0 (even at a == 0)
+            ga = sum_to(g * (b * a ** (b - 1)).where(b != 0, 0.0), ctx.shapes[0])
         if nb:  # d(a^b)/db = a^b log(a); PyTorch takes it as 0 where a == 0 and b >= 0
             safe = (a == 0) & (b >= 0)
             gb = sum_to(g * (y * a.where(~safe, 1.0).log()).where(~safe, 0.0), ctx.shapes[1])
@@ -184,8 +202,8 @@ class RPow(Function):
 
     @staticmethod
     def forward(ctx, base, b):
-        y = out(base ** b._data, b._device,
-                b._data.dtype if b._data.dtype.kind == "f" else "float32")
+        with _quiet():
+            y = out(base ** b._data, b._device, result_dtype(base, b))
         ctx.base = base
         ctx.save_for_backward(y)
         return y
@@ -193,23 +211,53 @@ class RPow(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        if ctx.base == 0:  # log(0) = -inf; PyTorch takes the gradient as 0 where b >= 0 (y <= 1)
+            return None, (g * y * -math.inf).where(y > 1, 0.0)
         return None, g * y * math.log(ctx.base)  # d(c^b)/db = c^b log(c)
 
 
-def add(a, b, *, alpha=1) -> Tensor:
-    if alpha != 1:
-        b = b * alpha
-    if not isinstance(a, Tensor):
-        return Add.apply(b, a) if isinstance(b, Tensor) else a + b
-    return Add.apply(a, b)
+class DivMode(_Binary):
+    """a / b rounded down (``rounding_mode="floor"``) or toward 0 (``"trunc"``): piecewise
+    constant, so its gradient is 0."""
+    _node_name = "DivBackward2"
+
+    @staticmethod
+    def forward(ctx, a, b, rounding_mode="floor"):
+        xa, xb, dt, dev = _Binary._setup(ctx, a, b)
+        xp = (a if isinstance(a, Tensor) else b).xp
+        with _quiet():
+            q = xp.floor_divide(xa, xb) if rounding_mode == "floor" else xp.trunc(xa / xb)
+        return out(q, dev, dt)
+
+    @staticmethod
+    def backward(ctx, g):
+        na, nb = ctx.needs_input_grad
+        return (sum_to(g * 0, ctx.shapes[0]) if na else None,
+                sum_to(g * 0, ctx.shapes[1]) if nb else None)
 
 
-def sub(a, b, *, alpha=1) -> Tensor:
+def _check_alpha(a, other, alpha) -> None:
+    if isinstance(alpha, float) and result_dtype(a, other).kind in "biu":
+        raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
+                           "point number.")
+
+
+def add(a, other, *, alpha=1) -> Tensor:
     if alpha != 1:
-        b = b * alpha
+        _check_alpha(a, other, alpha)
+        other = other * alpha
     if not isinstance(a, Tensor):
-        return RsubScalar.apply(b, a)
-    return Sub.apply(a, b)
+        return Add.apply(other, a) if isinstance(other, Tensor) else a + other
+    return Add.apply(a, other)
+
+
+def sub(a, other, *, alpha=1) -> Tensor:
+    if alpha != 1:
+        _check_alpha(a, other, alpha)
+        other = other * alpha
+    if not isinstance(a, Tensor):
+        return RsubScalar.apply(other, a)
+    return Sub.apply(a, other)
 
 
 class RsubScalar(_Binary):
@@ -226,20 +274,21 @@ class RsubScalar(_Binary):
         return -g if ctx.needs_input_grad[0] else None, None
 
 
-def mul(a, b) -> Tensor:
+def mul(a, other) -> Tensor:
     if not isinstance(a, Tensor):
-        a, b = b, a
-    return Mul.apply(a, b)
+        a, other = other, a
+    return Mul.apply(a, other)
 
 
-def div(a, b, *, rounding_mode=None) -> Tensor:
+def div(a, other, *, rounding_mode=None) -> Tensor:
     if rounding_mode is not None:
-        from .comparison import floor_divide
-        q = div(a, b)
-        return floor_divide(a, b) if rounding_mode == "floor" else q.trunc()
+        if rounding_mode not in ("floor", "trunc"):
+            raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or "
+                               f"'floor' but found '{rounding_mode}'")
+        return DivMode.apply(a, other, rounding_mode=rounding_mode)
     if not isinstance(a, Tensor):
-        return Mul.apply(Reciprocal.apply(b), a)  # as PyTorch: number / t == t.reciprocal() * n
-    return Div.apply(a, b)
+        return Mul.apply(Reciprocal.apply(other), a)  # as PyTorch: n / t == t.reciprocal() * n
+    return Div.apply(a, other)
 
 
 def neg(a: Tensor) -> Tensor:

@@ -6,7 +6,8 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import broadcast_shape, operands, out, sum_to
+from .helpers import (broadcast_shape, c_type_name, operands, out, result_dtype, sum_to,
+                      type_name)
 
 
 def _compare(a, b, op) -> Tensor:
@@ -17,28 +18,28 @@ def _compare(a, b, op) -> Tensor:
     return out(op(xa, xb), dev)
 
 
-def eq(a, b) -> Tensor:
-    return _compare(a, b, np.equal if _on_cpu(a, b) else _xp(a, b).equal)
+def eq(a, other) -> Tensor:
+    return _compare(a, other, np.equal if _on_cpu(a, other) else _xp(a, other).equal)
 
 
-def ne(a, b) -> Tensor:
-    return _compare(a, b, np.not_equal if _on_cpu(a, b) else _xp(a, b).not_equal)
+def ne(a, other) -> Tensor:
+    return _compare(a, other, np.not_equal if _on_cpu(a, other) else _xp(a, other).not_equal)
 
 
-def gt(a, b) -> Tensor:
-    return _compare(a, b, lambda x, y: x > y)
+def gt(a, other) -> Tensor:
+    return _compare(a, other, lambda x, y: x > y)
 
 
-def lt(a, b) -> Tensor:
-    return _compare(a, b, lambda x, y: x < y)
+def lt(a, other) -> Tensor:
+    return _compare(a, other, lambda x, y: x < y)
 
 
-def ge(a, b) -> Tensor:
-    return _compare(a, b, lambda x, y: x >= y)
+def ge(a, other) -> Tensor:
+    return _compare(a, other, lambda x, y: x >= y)
 
 
-def le(a, b) -> Tensor:
-    return _compare(a, b, lambda x, y: x <= y)
+def le(a, other) -> Tensor:
+    return _compare(a, other, lambda x, y: x <= y)
 
 
 def _on_cpu(a, b) -> bool:
@@ -107,12 +108,12 @@ class _Choose(Function):
         xa, xb, dt, dev = operands(a, b)
         broadcast_shape(a._data.shape, b._data.shape)
         ctx.save_for_backward(a, b)
-        return out(ctx._pick(a.xp, xa, xb), dev, dt)
+        return out(ctx._forward_cls._pick(a.xp, xa, xb), dev, dt)
 
     @staticmethod
     def backward(ctx, g):
         a, b = ctx.saved_tensors
-        wins = ctx._wins(a, b)
+        wins = ctx._forward_cls._wins(a, b)
         # PyTorch: on a tie each input gets half the gradient
         share_a = wins + (a == b) * 0.5
         share_b = 1 - share_a
@@ -133,12 +134,12 @@ class Minimum(_Choose):
     _wins = staticmethod(lambda a, b: a < b)
 
 
-def maximum(a: Tensor, b: Tensor) -> Tensor:
-    return Maximum.apply(a, _as_tensor(b, a))
+def maximum(a: Tensor, other: Tensor) -> Tensor:
+    return Maximum.apply(a, _as_tensor(other, a))
 
 
-def minimum(a: Tensor, b: Tensor) -> Tensor:
-    return Minimum.apply(a, _as_tensor(b, a))
+def minimum(a: Tensor, other: Tensor) -> Tensor:
+    return Minimum.apply(a, _as_tensor(other, a))
 
 
 def _as_tensor(x, like: Tensor) -> Tensor:
@@ -174,11 +175,55 @@ def where(condition: Tensor, input=None, other=None):  # noqa: A002
         return nonzero(condition, as_tuple=True)
     if condition._data.dtype != np.bool_:
         raise RuntimeError("where expected condition to be a boolean tensor, but got a tensor "
-                           f"with dtype {condition.dtype.name.capitalize()}")
+                           f"with dtype {type_name(condition._data.dtype)}")
     if not isinstance(input, Tensor) and not isinstance(other, Tensor):
-        input = _as_tensor(input, Tensor._make(condition.xp.asarray(0.0, np.float32),
-                                               condition._device))
+        # two numbers: a 0-d tensor of their type (where(c, 1, 0) is int64, as in PyTorch)
+        input = Tensor._make(condition.xp.asarray(input, result_dtype(input, other)),
+                             condition._device)
     return Where.apply(condition, input, other)
+
+
+class MaskedFill(Function):
+    """``x.masked_fill(mask, value)``: value where mask is true, else x."""
+    _node_name = "MaskedFillBackward0"
+
+    @staticmethod
+    def forward(ctx, a, mask, value=0.0):
+        ctx.mask = mask
+        xv = value._data if isinstance(value, Tensor) else value
+        return out(a.xp.where(mask._data, xv, a._data), a._device, a._data.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.where(~ctx.mask, 0.0), None  # the filled places no longer depend on x
+
+
+class MaskedFillTensor(Function):
+    """``x.masked_fill(mask, value)`` with value a 0-d tensor: it gets the filled places' sum."""
+    _node_name = "MaskedFillBackward1"
+
+    @staticmethod
+    def forward(ctx, a, mask, value):
+        return MaskedFill.forward(ctx, a, mask, value)
+
+    @staticmethod
+    def backward(ctx, g):
+        na, _, nv = ctx.needs_input_grad
+        return (g.where(~ctx.mask, 0.0) if na else None, None,
+                g.where(ctx.mask, 0.0).sum() if nv else None)
+
+
+def masked_fill(a: Tensor, mask: Tensor, value) -> Tensor:
+    if mask._data.dtype != np.bool_:
+        raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
+                           f"{c_type_name(mask._data.dtype)}")
+    broadcast_shape(mask._data.shape, a._data.shape)
+    if isinstance(value, Tensor):
+        if value._data.ndim:
+            raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
+                               f"tensor with {value._data.ndim} dimension(s).")
+        return MaskedFillTensor.apply(a, mask, value)
+    return MaskedFill.apply(a, mask, value=value)
 
 
 def nonzero(a: Tensor, *, as_tuple: bool = False):

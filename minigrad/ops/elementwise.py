@@ -9,7 +9,7 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import out
+from .helpers import out, result_dtype
 
 
 def _float(a: Tensor):
@@ -164,7 +164,8 @@ class Clamp(Function):
             raise RuntimeError("torch.clamp: At least one of 'min' or 'max' must not be None")
         ctx.save_for_backward(a)
         ctx.bounds = (min, max)
-        return out(a.xp.clip(a._data, min, max), a._device)
+        dt = result_dtype(a, *(b for b in (min, max) if b is not None))  # int.clamp(0.5): float
+        return out(a.xp.clip(a._data, min, max), a._device, dt)
 
     @staticmethod
     def backward(ctx, g):

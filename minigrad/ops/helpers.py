@@ -21,9 +21,9 @@ def result_dtype(*xs) -> np.dtype:
         if isinstance(x, Tensor):
             d = x._data.dtype
             if x._data.ndim:
-                dim = d if dim is None or dim == d else np.promote_types(dim, d)
+                dim = _promote(dim, d)
             else:
-                zero = d if zero is None or zero == d else np.promote_types(zero, d)
+                zero = _promote(zero, d)
         elif isinstance(x, (bool, np.bool_)):
             scalar_cat = max(scalar_cat, 0)
         elif isinstance(x, (int, np.integer)):
@@ -36,6 +36,36 @@ def result_dtype(*xs) -> np.dtype:
     if scalar_cat >= 0 and (result is None or scalar_cat > _CATEGORY[result.kind]):
         result = _DEFAULT[scalar_cat]
     return result
+
+
+def _promote(d1: "np.dtype | None", d2: np.dtype) -> np.dtype:
+    """Two tensors' dtypes: the higher category wins as it is (int64 with float32 is float32,
+    where NumPy says float64); within a category, the wider type (uint8 with int8 is int16)."""
+    if d1 is None or d1 == d2:
+        return d2
+    c1, c2 = _CATEGORY[d1.kind], _CATEGORY[d2.kind]
+    if c1 != c2:
+        return d1 if c1 > c2 else d2
+    return np.promote_types(d1, d2)
+
+
+_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
+               "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}
+
+
+def type_name(np_dtype) -> str:
+    """How PyTorch's error messages name a dtype: 'Float' for float32, 'Long' for int64."""
+    return _TYPE_NAMES[np.dtype(np_dtype).name]
+
+
+_C_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "uint8":
+            "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
+            "int64": "long int", "bool": "bool"}
+
+
+def c_type_name(np_dtype) -> str:
+    """How some other PyTorch errors name it, in C++: 'float', 'long int'."""
+    return _C_NAMES[np.dtype(np_dtype).name]
 
 
 def check_device(a: Tensor, b: Tensor) -> None:
@@ -103,8 +133,15 @@ def normalize_dim(dim: int, ndim: int) -> int:
 
 
 def normalize_dims(dim, ndim: int) -> tuple:
+    """The dimensions a reduction runs over, sorted: ``None`` and ``()`` mean all of them."""
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)):
         dim = (dim,)
-    return tuple(sorted(normalize_dim(int(d), ndim) for d in dim))
+    if len(dim) == 0:  # PyTorch: sum(dim=()) sums everything
+        return tuple(range(ndim))
+    dims = [normalize_dim(int(d), ndim) for d in dim]
+    for d in dims:
+        if dims.count(d) > 1:
+            raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
+    return tuple(sorted(dims))

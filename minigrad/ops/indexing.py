@@ -15,8 +15,9 @@ from .helpers import out
 
 def _convert_index(idx, xp):
     """Tensors inside an index become arrays (on the right device); the rest passes through."""
-    if isinstance(idx, Tensor):
-        return idx._data
+    if isinstance(idx, Tensor):  # a 0-d integer tensor indexes like an int
+        return int(idx.item()) if idx._data.ndim == 0 and idx._data.dtype.kind in "iu" \
+            else idx._data
     if isinstance(idx, tuple):
         return tuple(_convert_index(i, xp) for i in idx)
     if isinstance(idx, list) and any(isinstance(i, Tensor) for i in idx):
@@ -31,38 +32,72 @@ def _is_basic(idx) -> bool:
                for p in parts)
 
 
-def _node_name_for(idx) -> str:
-    """PyTorch applies basic indexing one dimension at a time; the last step names the node."""
+def _width(part) -> int:
+    """How many dimensions of the tensor one part of an index uses up."""
+    if part is None or part is Ellipsis:
+        return 0
+    if getattr(part, "dtype", None) == np.bool_:
+        return part.ndim  # a mask covers as many dimensions as it has
+    return 1
+
+
+def _dims_of(shape: tuple, parts: tuple):
+    """Each part of an index, with the dimension of the tensor where it starts."""
+    dim = 0
+    for k, p in enumerate(parts):
+        if p is Ellipsis:  # the parts after it index the last dimensions
+            dim = len(shape) - sum(_width(q) for q in parts[k + 1:])
+        yield p, dim
+        dim += _width(p)
+
+
+def _node_name_for(idx, shape: tuple) -> str:
+    """PyTorch applies basic indexing one part at a time, skipping slices that keep a whole
+    dimension (``x[:, 0:]``); the last step names the node, and if none is left, it's an alias.
+    A lone slice (``x[:]``, no tuple) is always sliced."""
     if not _is_basic(idx):
         return "IndexBackward0"
-    parts = idx if isinstance(idx, tuple) else (idx,)
-    for p in reversed(parts):
-        if isinstance(p, (int, np.integer)):
-            return "SelectBackward0"
-        if isinstance(p, slice):
-            return "SliceBackward0"
+    if isinstance(idx, slice):
+        return "SliceBackward0"
+    name = "AliasBackward0"
+    for p, dim in _dims_of(shape, idx if isinstance(idx, tuple) else (idx,)):
         if p is None:
-            return "UnsqueezeBackward0"
-    return "AliasBackward0"
+            name = "UnsqueezeBackward0"
+        elif isinstance(p, (int, np.integer)):
+            name = "SelectBackward0"
+        elif isinstance(p, slice) and not _keeps_all(p, shape[dim]):
+            name = "SliceBackward0"
+    return name
 
 
-def _check_bounds(shape: tuple, idx) -> None:
+def _keeps_all(s: slice, size: int) -> bool:
+    """PyTorch's test for a slice it can skip, on the slice as written: x[-3:] slices."""
+    return (s.start in (None, 0) and (s.stop is None or s.stop >= size)
+            and s.step in (None, 1))
+
+
+def _check_index(shape: tuple, idx) -> None:
+    """PyTorch's errors for a bad index (NumPy's would say "axis"): too many indices, steps
+    that aren't positive, out-of-bounds integers, masks of the wrong shape."""
     parts = idx if isinstance(idx, tuple) else (idx,)
-    dim = 0
-    for p in parts:
-        if p is None:
-            continue
-        if p is Ellipsis:
-            dim = len(shape) - sum(1 for q in parts if q is not None and q is not Ellipsis
-                                   and not (hasattr(q, "dtype") and q.dtype == np.bool_))
-            continue
-        if isinstance(p, (int, np.integer)):
-            if dim >= len(shape):
-                raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
-            if not -shape[dim] <= p < shape[dim]:
-                raise IndexError(f"index {p} is out of bounds for dimension {dim} with size "
-                                 f"{shape[dim]}")
-        dim += 1
+    if sum(_width(p) for p in parts) > len(shape):
+        raise IndexError(f"too many indices for tensor of dimension {len(shape)}")
+    for p, dim in _dims_of(shape, parts):
+        if isinstance(p, slice) and p.step is not None and p.step <= 0:
+            raise ValueError("step must be greater than zero")
+        if getattr(p, "dtype", None) == np.bool_:
+            for i, (m, n) in enumerate(zip(p.shape, shape[dim:])):
+                if m != n:
+                    raise IndexError(f"The shape of the mask {list(p.shape)} at index {i} does "
+                                     f"not match the shape of the indexed tensor {list(shape)} "
+                                     f"at index {dim + i}")
+        elif isinstance(p, (int, np.integer)) or (hasattr(p, "dtype") and p.dtype.kind in "iu"):
+            n = shape[dim]
+            bad = (p < -n) | (p >= n)
+            if bool(bad.any() if hasattr(bad, "any") else bad):
+                first = int(p if isinstance(p, (int, np.integer)) else p[bad].ravel()[0])
+                raise IndexError(f"index {first} is out of bounds for dimension {dim} with "
+                                 f"size {n}")
 
 
 class Index(Function):
@@ -110,7 +145,7 @@ class IndexAdd(Function):
 
 
 def _index(a: Tensor, index) -> Tensor:
-    cls = _INDEX_CLASSES[_node_name_for(index)]
+    cls = _INDEX_CLASSES[_node_name_for(index, a._data.shape)]
     return cls.apply(a, index=index)
 
 
@@ -129,8 +164,7 @@ def getitem(a: Tensor, index) -> Tensor:
                                                                   for i in idx))):
         raise IndexError("invalid index of a 0-dim tensor. Use `tensor.item()` in Python or "
                          "`tensor.item<T>()` in C++ to convert a 0-dim tensor to a number")
-    if _is_basic(idx):
-        _check_bounds(a._data.shape, idx)
+    _check_index(a._data.shape, idx)
     return _index(a, idx)
 
 
@@ -163,6 +197,11 @@ class CopySlices(Function):
         return ga, gv
 
 
+class IndexPut(CopySlices):
+    """``x[int_array_or_mask] = value``: PyTorch calls it ``index_put_``."""
+    _node_name = "IndexPutBackward0"
+
+
 def setitem(a: Tensor, index, value) -> None:
     """In place: record as ``CopySlices`` when autograd needs to, then write into a's memory."""
     from ..autograd import grad_mode
@@ -174,9 +213,11 @@ def setitem(a: Tensor, index, value) -> None:
     idx = _convert_index(index, a.xp)
     if isinstance(idx, list):
         idx = a.xp.asarray(idx)
+    _check_index(a._data.shape, idx)
     if isinstance(value, Tensor) and value._data.dtype != a._data.dtype:
         value = value.to(a.dtype)
-    apply_inplace(a, lambda old: CopySlices.apply(old, value, index=idx),
+    cls = CopySlices if _is_basic(idx) else IndexPut
+    apply_inplace(a, lambda old: cls.apply(old, value, index=idx),
                   lambda: _write(a, idx, value), others=(value,))
 
 

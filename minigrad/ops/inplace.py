@@ -20,10 +20,8 @@ import numpy as np
 
 from ..autograd import grad_mode
 from ..tensor.tensor import Tensor
-from .helpers import broadcast_shape, operands
+from .helpers import broadcast_shape, operands, type_name
 
-_TYPE_NAMES = {"float32": "Float", "float64": "Double", "float16": "Half", "int64": "Long",
-               "int32": "Int", "int16": "Short", "int8": "Char", "uint8": "Byte", "bool": "Bool"}
 _CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
@@ -59,14 +57,15 @@ def apply_inplace(a: Tensor, recorded: Callable[[Tensor], Tensor], direct: Calla
 
 def check_cast(a: Tensor, result_dtype: np.dtype) -> None:
     if _CATEGORY[result_dtype.kind] > _CATEGORY[a._data.dtype.kind]:
-        raise RuntimeError(f"result type {_TYPE_NAMES.get(result_dtype.name, result_dtype.name)} "
-                           "can't be cast to the desired output type "
-                           f"{_TYPE_NAMES.get(a._data.dtype.name, a._data.dtype.name)}")
+        raise RuntimeError(f"result type {type_name(result_dtype)} can't be cast to the desired "
+                           f"output type {type_name(a._data.dtype)}")
 
 
 def binary_inplace(a: Tensor, b, fn: Callable[[Tensor, object], Tensor], ufunc: str) -> Tensor:
     """``a.op_(b)``: b broadcasts into a; a's shape and dtype never change."""
     xa, xb, dt, _ = operands(a, b)
+    if ufunc == "true_divide" and dt.kind != "f":
+        dt = np.dtype(np.float32)  # true division of integers gives floats
     check_cast(a, dt)
     if isinstance(b, Tensor) and broadcast_shape(a._data.shape, b._data.shape) != a._data.shape:
         raise RuntimeError(f"output with shape {list(a._data.shape)} doesn't match the "
@@ -88,20 +87,23 @@ def unary_inplace(a: Tensor, fn: Callable[[Tensor], Tensor]) -> Tensor:
 
 
 def fill_(a: Tensor, value) -> Tensor:
-    if isinstance(value, Tensor):
-        value = value.item()
-    check_cast(a, np.result_type(value) if not isinstance(value, float) else np.dtype("float32"))
+    """Every element set to value, cast to a's dtype (no promotion check, as in PyTorch)."""
+    if isinstance(value, Tensor) and value._data.ndim:
+        raise RuntimeError("fill_ only supports 0-dimension value tensor but got tensor with "
+                           f"{value._data.ndim} dimensions.")
 
     def recorded(old):
+        if isinstance(value, Tensor):
+            return _FillTensor.apply(old, value)
         return _Fill.apply(old, value=value)
 
     def direct():
-        a._data[...] = value
-    return apply_inplace(a, recorded, direct)
+        a._data[...] = value._data if isinstance(value, Tensor) else value
+    return apply_inplace(a, recorded, direct, others=(value,))
 
 
 def zero_(a: Tensor) -> Tensor:
-    return fill_(a, 0)
+    return apply_inplace(a, _Zero.apply, lambda: a._data.fill(0))
 
 
 def copy_(a: Tensor, src: Tensor) -> Tensor:
@@ -121,7 +123,7 @@ from .helpers import out, sum_to  # noqa: E402
 
 
 class _Fill(Function):
-    _node_name = "FillBackward0"
+    _node_name = "FillBackward2"
 
     @staticmethod
     def forward(ctx, a, value=0):
@@ -132,8 +134,27 @@ class _Fill(Function):
         return g * 0  # the old values are gone: no gradient reaches them
 
 
+class _FillTensor(Function):
+    """fill_ with a 0-d tensor: every element is that tensor, so it gets the whole sum."""
+    _node_name = "FillBackward3"
+
+    @staticmethod
+    def forward(ctx, a, value):
+        return out(a.xp.full_like(a._data, value._data), a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        na, nv = ctx.needs_input_grad
+        return g * 0 if na else None, g.sum() if nv else None
+
+
+class _Zero(_Fill):
+    _node_name = "ZeroBackward0"
+
+
 class _Copy(Function):
     _node_name = "CopyBackwards"
+    _node_fullname = "torch::autograd::CopyBackwards"
 
     @staticmethod
     def forward(ctx, a, src):

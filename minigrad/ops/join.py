@@ -6,6 +6,7 @@ from typing import Sequence
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import normalize_dim, out
+from .shape import _view_of
 
 
 class Cat(Function):
@@ -60,10 +61,14 @@ def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
                                f"size {ref[1 - d] if len(ref) > 1 else ref[0]} but got size "
                                f"{s[1 - d] if len(s) > 1 else s[0]} for tensor number {i} in "
                                "the list.")
+    return Cat.apply(*_promoted(tensors), dim=d)
+
+
+def _promoted(tensors: Sequence[Tensor]) -> list:
+    """The tensors in their common dtype (PyTorch's promotion, not NumPy's)."""
     from .helpers import result_dtype
     dt = result_dtype(*tensors)
-    tensors = [t if t._data.dtype == dt else t.to(dtype=_dt(dt)) for t in tensors]
-    return Cat.apply(*tensors, dim=d)
+    return [t if t._data.dtype == dt else t.to(dtype=_dt(dt)) for t in tensors]
 
 
 def _dt(np_dtype):
@@ -81,7 +86,7 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
         if t._data.shape != ref:
             raise RuntimeError(f"stack expects each tensor to be equal size, but got {list(ref)} "
                                f"at entry 0 and {list(t._data.shape)} at entry {i}")
-    return Stack.apply(*tensors, dim=normalize_dim(dim, len(ref) + 1))
+    return Stack.apply(*_promoted(tensors), dim=normalize_dim(dim, len(ref) + 1))
 
 
 def split(a: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
@@ -96,12 +101,8 @@ def split(a: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
             raise RuntimeError(f"split_with_sizes expects split_sizes to sum exactly to {n} "
                                f"(input tensor's size at dimension {d}), but got "
                                f"split_sizes={sizes}")
-    pieces, start = [], 0
-    for s in sizes:
-        idx = (slice(None),) * d + (slice(start, start + s),)
-        pieces.append(a[idx])
-        start += s
-    return tuple(pieces)
+    cls = Split if isinstance(split_size_or_sections, int) else SplitWithSizes
+    return cls.apply(a, sizes=tuple(sizes), dim=d)
 
 
 def chunk(a: Tensor, chunks: int, dim: int = 0) -> tuple:
@@ -110,5 +111,41 @@ def chunk(a: Tensor, chunks: int, dim: int = 0) -> tuple:
 
 
 def unbind(a: Tensor, dim: int = 0) -> tuple:
-    d = normalize_dim(dim, a._data.ndim)
-    return tuple(a[(slice(None),) * d + (i,)] for i in range(a._data.shape[d]))
+    return Unbind.apply(a, dim=normalize_dim(dim, a._data.ndim))
+
+
+class Split(Function):
+    """Consecutive pieces along ``dim`` (views of the input); the backward of a split is a cat."""
+    _node_name = "SplitBackward0"
+
+    @staticmethod
+    def forward(ctx, a, sizes=(), dim=0):
+        ctx.dim = dim
+        starts = [0]
+        for s in sizes:
+            starts.append(starts[-1] + s)
+        return tuple(_view_of(a, a._data[(slice(None),) * dim + (slice(lo, hi),)])
+                     for lo, hi in zip(starts, starts[1:]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return cat(list(grads), ctx.dim), None, None  # pieces without a gradient get zeros
+
+
+class SplitWithSizes(Split):
+    _node_name = "SplitWithSizesBackward0"  # split(t, [sizes])
+
+
+class Unbind(Function):
+    """Every slice along ``dim`` (views of the input); the backward of an unbind is a stack."""
+    _node_name = "UnbindBackward0"
+
+    @staticmethod
+    def forward(ctx, a, dim=0):
+        ctx.dim = dim
+        return tuple(_view_of(a, a._data[(slice(None),) * dim + (i,)])
+                     for i in range(a._data.shape[dim]))
+
+    @staticmethod
+    def backward(ctx, *grads):
+        return stack(list(grads), ctx.dim), None

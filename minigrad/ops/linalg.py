@@ -2,12 +2,17 @@
 
 One backward serves them all: promote 1-d operands to matrices, then
 dA = dY @ B^T and dB = A^T @ dY, summed over broadcast batch dimensions.
+
+What differs between the cases is only what PyTorch shows: it computes ``a @ b`` with one of
+four kernels (dot, mv, mm, bmm), folding batch dimensions into matrix rows where it can, and the
+kernel decides the error messages and the name of the output's ``grad_fn``. ``_plan`` retraces
+that choice (PyTorch's ``torch._decomp.decompositions.matmul``).
 """
 from __future__ import annotations
 
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import check_device, out, result_dtype, sum_to
+from .helpers import broadcast_shape, c_type_name, check_device, out, sum_to, type_name
 
 
 class Matmul(Function):
@@ -15,18 +20,10 @@ class Matmul(Function):
 
     @staticmethod
     def forward(ctx, a, b):
-        check_device(a, b)
-        _check_shapes(a._data.shape, b._data.shape)
         ctx.save_for_backward(a if ctx.needs_input_grad[1] else None,
                               b if ctx.needs_input_grad[0] else None)
         ctx.shapes = (a._data.shape, b._data.shape)
-        dt = result_dtype(a, b)
-        xa, xb = a._data, b._data
-        if xa.dtype != dt:
-            xa = xa.astype(dt)
-        if xb.dtype != dt:
-            xb = xb.astype(dt)
-        return out(a.xp.matmul(xa, xb), a._device)
+        return out(a.xp.matmul(a._data, b._data), a._device)
 
     @staticmethod
     def backward(ctx, g):
@@ -35,10 +32,10 @@ class Matmul(Function):
         na, nb = ctx.needs_input_grad
         # treat a vector as a 1-row (left) or 1-column (right) matrix, as matmul does
         a_vec, b_vec = len(sa) == 1, len(sb) == 1
-        if a_vec:
-            g = g.unsqueeze(-2)
         if b_vec:
             g = g.unsqueeze(-1)
+        if a_vec:
+            g = g.unsqueeze(-2)
         ga = gb = None
         if na:
             b2 = b.unsqueeze(-1) if b_vec else b
@@ -71,26 +68,16 @@ class VecMat(Matmul):
     _node_name = "SqueezeBackward4"  # PyTorch: unsqueeze, mm, then squeeze
 
 
-def _check_shapes(sa: tuple, sb: tuple) -> None:
-    if len(sa) == 0 or len(sb) == 0:
-        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
-                           f"{len(sa)}D and {len(sb)}D")
-    if len(sa) == 1 and len(sb) == 1:
-        if sa[0] != sb[0]:
-            raise RuntimeError(f"inconsistent tensor size, expected tensor [{sa[0]}] and src "
-                               f"[{sb[0]}] to have the same number of elements, but got "
-                               f"{sa[0]} and {sb[0]} elements respectively")
-        return
-    k_a = sa[-1]
-    k_b = sb[0] if len(sb) == 1 else sb[-2]
-    if k_a != k_b:
-        m1 = "x".join(map(str, sa if len(sa) <= 2 else (int(_prod(sa[:-1])), sa[-1])))
-        m2 = "x".join(map(str, sb if len(sb) <= 2 else sb[-2:]))
-        if len(sa) == 1:
-            m1 = f"1x{sa[0]}"
-        if len(sb) == 1:
-            m2 = f"{sb[0]}x1"
-        raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({m1} and {m2})")
+class MatmulTransposed(Matmul):
+    _node_name = "TransposeBackward0"  # PyTorch: (B^T A^T)^T, already contiguous
+
+
+class MatmulCopy(Matmul):
+    _node_name = "CloneBackward0"  # PyTorch: (B^T A^T)^T, made contiguous by a copy
+
+
+_NODES = {cls._node_name: cls for cls in (Matmul, Mm, Mv, Dot, VecMat, MatmulTransposed,
+                                          MatmulCopy)}
 
 
 def _prod(xs) -> int:
@@ -100,48 +87,120 @@ def _prod(xs) -> int:
     return p
 
 
-def matmul(a: Tensor, b: Tensor) -> Tensor:
-    na, nb = a._data.ndim, b._data.ndim
+def _plan(sa: tuple, sb: tuple, ga: bool, gb: bool) -> tuple:
+    """How PyTorch computes a @ b: (kernel, its two operands' shapes, whether they are b-first,
+    the output node's name). ``ga``/``gb``: whether a/b require grad (that changes the plan)."""
+    na, nb = len(sa), len(sb)
     if na == 1 and nb == 1:
-        return Dot.apply(a, b)
+        return "dot", sa, sb, False, "DotBackward0"
     if na == 2 and nb == 1:
-        return Mv.apply(a, b)
-    if na == 2 and nb == 2:
-        return Mm.apply(a, b)
+        return "mv", sa, sb, False, "MvBackward0"
     if na == 1 and nb == 2:
-        return VecMat.apply(a, b)
-    return Matmul.apply(a, b)
+        return "mm", (1,) + sa, sb, False, "SqueezeBackward4"
+    if na == 2 and nb == 2:
+        return "mm", sa, sb, False, "MmBackward0"
+    if na >= 3 and nb <= 2:  # fold a's batch dimensions into its rows: one mm (or mv)
+        rows = (_prod(sa[:-1]), sa[-1])
+        return ("mv" if nb == 1 else "mm"), rows, sb, False, "UnsafeViewBackward0"
+    if nb >= 3 and na <= 2 and ga:  # the same with b^T a^T, transposed back (a copy, mostly)
+        cols = (_prod(sb[:-2]) * sb[-1], sb[-2])
+        if na == 1:
+            return "mv", cols, sa, True, "UnsafeViewBackward0"
+        copy = sa[0] != 1 and sb[-1] != 1
+        return "mm", cols, sa[::-1], True, "CloneBackward0" if copy else "TransposeBackward0"
+    if na == nb == 3 and sa[0] != sb[0]:  # a batch of 1 that requires grad is dropped
+        if sa[0] == 1 and ga:
+            return _plan(sa[1:], sb, ga, gb)
+        if sb[0] == 1 and gb:
+            return _plan(sa, sb[1:], ga, gb)
+    return "bmm", sa, sb, False, "UnsafeViewBackward0"
 
 
-def mm(a: Tensor, b: Tensor) -> Tensor:
+def _check(kernel: str, s1: tuple, s2: tuple, d1, d2) -> None:
+    """PyTorch's errors for a kernel's operands: first their shapes, then their dtypes."""
+    if kernel == "dot":
+        if s1[0] != s2[0]:
+            raise RuntimeError(f"inconsistent tensor size, expected tensor [{s1[0]}] and src "
+                               f"[{s2[0]}] to have the same number of elements, but got "
+                               f"{s1[0]} and {s2[0]} elements respectively")
+        if d1 != d2:
+            raise RuntimeError("dot : expected both vectors to have same dtype, but found "
+                               f"{type_name(d1)} and {type_name(d2)}")
+    elif kernel == "mv":
+        if s1[1] != s2[0]:
+            raise RuntimeError(f"size mismatch, got input ({s1[0]}), mat ({s1[0]}x{s1[1]}), "
+                               f"vec ({s2[0]})")
+        if d1 != d2:
+            raise RuntimeError("addmv input tensors must have the same dtype, but got "
+                               f"{type_name(d2)}, {type_name(d1)}, and {type_name(d2)}")
+    elif kernel == "mm":
+        if s1[1] != s2[0]:
+            raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({s1[0]}x{s1[1]} "
+                               f"and {s2[0]}x{s2[1]})")
+        if d1 != d2:
+            raise RuntimeError("expected m1 and m2 to have the same dtype, but got: "
+                               f"{c_type_name(d1)} != {c_type_name(d2)}")
+    else:  # bmm, after broadcasting the batch dimensions
+        batch = _prod(broadcast_shape(s1[:-2], s2[:-2]))
+        k1, k2 = s1[-1], (s2[0] if len(s2) == 1 else s2[-2])
+        if k1 != k2:
+            raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
+                               f"[{batch}, {k1}] but got: [{batch}, {k2}].")
+        if d1 != d2:
+            raise RuntimeError(f"expected scalar type {type_name(d1)} but found "
+                               f"{type_name(d2)}")
+
+
+def matmul(a: Tensor, other: Tensor) -> Tensor:
+    b = other
+    sa, sb = a._data.shape, b._data.shape
+    if len(sa) == 0 or len(sb) == 0:
+        raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
+                           f"{len(sa)}D and {len(sb)}D")
+    check_device(a, b)
+    kernel, s1, s2, swapped, name = _plan(sa, sb, a._requires_grad, b._requires_grad)
+    d1, d2 = (b._data.dtype, a._data.dtype) if swapped else (a._data.dtype, b._data.dtype)
+    _check(kernel, s1, s2, d1, d2)
+    return _NODES[name].apply(a, b)
+
+
+def mm(a: Tensor, mat2: Tensor) -> Tensor:
     if a._data.ndim != 2:
         raise RuntimeError("self must be a matrix")
-    if b._data.ndim != 2:
+    if mat2._data.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    return Mm.apply(a, b)
+    check_device(a, mat2)
+    _check("mm", a._data.shape, mat2._data.shape, a._data.dtype, mat2._data.dtype)
+    return Mm.apply(a, mat2)
 
 
-def bmm(a: Tensor, b: Tensor) -> Tensor:
+def bmm(a: Tensor, mat2: Tensor) -> Tensor:
     if a._data.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
-    if b._data.ndim != 3:
+    if mat2._data.ndim != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
-    if a._data.shape[0] != b._data.shape[0] or a._data.shape[2] != b._data.shape[1]:
+    sa, sb = a._data.shape, mat2._data.shape
+    if sa[0] != sb[0] or sa[2] != sb[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
-                           f"[{a._data.shape[0]}, {a._data.shape[2]}] but got: "
-                           f"[{b._data.shape[0]}, {b._data.shape[1]}].")
-    return Bmm.apply(a, b)
+                           f"[{sa[0]}, {sa[2]}] but got: [{sb[0]}, {sb[1]}].")
+    check_device(a, mat2)
+    _check("bmm", sa, sb, a._data.dtype, mat2._data.dtype)
+    return Bmm.apply(a, mat2)
 
 
-def mv(a: Tensor, v: Tensor) -> Tensor:
-    if a._data.ndim != 2 or v._data.ndim != 1:
+def mv(a: Tensor, vec: Tensor) -> Tensor:
+    if a._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {a._data.ndim}, "
-                           f"{v._data.ndim}")
-    return Mv.apply(a, v)
+                           f"{vec._data.ndim}")
+    check_device(a, vec)
+    _check("mv", a._data.shape, vec._data.shape, a._data.dtype, vec._data.dtype)
+    return Mv.apply(a, vec)
 
 
-def dot(a: Tensor, b: Tensor) -> Tensor:
-    if a._data.ndim != 1 or b._data.ndim != 1:
+def dot(a: Tensor, tensor: Tensor) -> Tensor:
+    if a._data.ndim != 1 or tensor._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {a._data.ndim}D and "
-                           f"{b._data.ndim}D tensors")
-    return Dot.apply(a, b)
+                           f"{tensor._data.ndim}D tensors")
+    check_device(a, tensor)
+    _check("dot", a._data.shape, tensor._data.shape, a._data.dtype, tensor._data.dtype)
+    return Dot.apply(a, tensor)

@@ -1,17 +1,19 @@
-"""Reductions: sum, mean, var, max/min (whole or along a dim), argmax/argmin, norm, logsumexp.
+"""Reductions: sum, mean, var, std, max/min (whole or along a dim), amax, argmax/argmin, norm,
+logsumexp, prod.
 
 Their backward spreads the gradient back over the reduced dimensions: reshape it so the
 reduced dimensions are 1 again, then broadcast (``expand``) to the input's shape.
 """
 from __future__ import annotations
 
+import warnings
 from collections import namedtuple
 
 import numpy as np
 
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import normalize_dim, normalize_dims, out
+from .helpers import normalize_dim, normalize_dims, out, type_name
 
 
 def _kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -51,7 +53,7 @@ class Mean(Function):
         if a._data.dtype.kind != "f":
             raise RuntimeError("mean(): could not infer output dtype. Input dtype must be either "
                                f"a floating point or complex dtype. Got: "
-                               f"{a.dtype.name.capitalize()}")
+                               f"{type_name(a._data.dtype)}")
         ctx.shape, ctx.dims = a._data.shape, dims
         n = 1
         for d in dims:
@@ -68,53 +70,98 @@ class MeanDim(Mean):
     _node_name = "MeanBackward1"
 
 
+def _setup_dof(ctx, a: Tensor, dims: tuple, correction) -> None:
+    """What var and std's backward need: the dims and the degrees of freedom n - correction."""
+    n = 1
+    for d in dims:
+        n *= a._data.shape[d]
+    ctx.dims, ctx.dof = dims, n - correction
+    if ctx.dof <= 0:
+        warnings.warn(f"{ctx._forward_cls.__name__.lower()}(): degrees of freedom is <= 0. "
+                      "Correction should be strictly less than the reduction factor (input "
+                      "numel divided by output numel).", UserWarning, stacklevel=4)
+
+
+def _moment(a: Tensor, name: str, dims: tuple, correction, keepdim: bool) -> Tensor:
+    """NumPy's var or std, quietly: with no degrees of freedom it is nan (or inf), as in
+    PyTorch (which has warned above)."""
+    x = a._data
+    if x.size:  # shifted by the first element: equal values give exactly 0, as in PyTorch
+        x = x - x[tuple(slice(0, 1) if i in dims else slice(None) for i in range(x.ndim))]
+    with np.errstate(divide="ignore", invalid="ignore"), warnings.catch_warnings():
+        warnings.simplefilter("ignore", RuntimeWarning)
+        r = getattr(x, name)(axis=dims, ddof=correction, keepdims=keepdim)
+    return out(r, a._device, a._data.dtype)
+
+
 class Var(Function):
     _node_name = "VarBackward0"
 
     @staticmethod
     def forward(ctx, a, dims=None, correction=1, keepdim=False):
+        _setup_dof(ctx, a, dims, correction)
         ctx.save_for_backward(a)
-        ctx.dims, ctx.correction = dims, correction
-        n = 1
-        for d in dims:
-            n *= a._data.shape[d]
-        ctx.n = n
-        with np.errstate(divide="ignore", invalid="ignore"):
-            return out(a._data.var(axis=dims, ddof=correction, keepdims=keepdim), a._device,
-                       a._data.dtype)
+        return _moment(a, "var", dims, correction, keepdim)
 
     @staticmethod
     def backward(ctx, g):
         a, = ctx.saved_tensors
         # d var/da_i = 2 (a_i - mean) / (n - correction)
         centered = a - a.mean(dim=ctx.dims, keepdim=True)
-        return _spread(g, a._data.shape, ctx.dims) * centered * (2 / (ctx.n - ctx.correction)), \
-            None, None, None
+        return _spread(g, a._data.shape, ctx.dims) * centered * 2 / ctx.dof, None, None, None
 
 
-class MaxAll(Function):
-    """max() / min() of all elements: the gradient is shared evenly by the elements that tie."""
-    _node_name = "MaxBackward1"
-    _reduce = "max"
+class Std(Function):
+    _node_name = "StdBackward0"
 
     @staticmethod
-    def forward(ctx, a):
-        if a._data.size == 0:
-            raise RuntimeError(f"{ctx._forward_cls._reduce}(): Expected reduction dim to be "
-                               "specified for input.numel() == 0. Specify the reduction dim "
-                               "with the 'dim' argument.")
-        y = out(getattr(a._data, ctx._forward_cls._reduce)(), a._device)
+    def forward(ctx, a, dims=None, correction=1, keepdim=False):
+        _setup_dof(ctx, a, dims, correction)
+        y = _moment(a, "std", dims, correction, keepdim)
         ctx.save_for_backward(a, y)
         return y
 
     @staticmethod
     def backward(ctx, g):
         a, y = ctx.saved_tensors
-        mask = a == y
-        return g * mask / mask.sum()
+        # d std/da_i = (a_i - mean) / ((n - correction) std), taken as 0 where std = 0
+        centered = a - a.mean(dim=ctx.dims, keepdim=True)
+        g = (g / y).where(y != 0, 0.0)
+        return _spread(g, a._data.shape, ctx.dims) * centered / ctx.dof, None, None, None
 
 
-class MinAll(MaxAll):
+class Amax(Function):
+    """amax(dims): the largest value; elements that tie for it share the gradient evenly."""
+    _node_name = "AmaxBackward0"
+    _reduce = "max"
+
+    @staticmethod
+    def forward(ctx, a, dims=None, keepdim=False):
+        name = ctx._forward_cls._reduce
+        if a._data.size == 0:
+            raise RuntimeError(f"{name}(): Expected reduction dim to be specified for "
+                               "input.numel() == 0. Specify the reduction dim with the 'dim' "
+                               "argument.")
+        y = out(getattr(a._data, name)(axis=dims, keepdims=keepdim), a._device)
+        ctx.dims = dims
+        ctx.save_for_backward(a, y)
+        return y
+
+    @staticmethod
+    def backward(ctx, g):
+        a, y = ctx.saved_tensors
+        shape, dims = a._data.shape, ctx.dims
+        mask = a == _spread(y, shape, dims)
+        count = _spread(mask.sum(dim=dims, keepdim=True), shape, dims)
+        return _spread(g, shape, dims) * mask / count, None, None
+
+
+class MaxAll(Amax):
+    """max() / min() of all elements."""
+    _node_name = "MaxBackward1"
+
+
+class MinAll(Amax):
     _node_name = "MinBackward1"
     _reduce = "min"
 
@@ -178,7 +225,7 @@ def _maxmin(a: Tensor, dim, keepdim, other, all_cls, dim_cls, result):
         from .comparison import maximum, minimum
         return (maximum if all_cls is MaxAll else minimum)(a, dim)
     if dim is None:
-        return all_cls.apply(a)
+        return all_cls.apply(a, dims=tuple(range(a._data.ndim)))
     d = normalize_dim(dim, a._data.ndim)
     if a._data.ndim == 0:
         return result(a.clone(), Tensor._make(a.xp.zeros((), np.int64), a._device))
@@ -194,18 +241,23 @@ def min(a: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
 
 
 def amax(a: Tensor, dim=(), keepdim: bool = False) -> Tensor:
-    if dim == () or dim is None:
-        return MaxAll.apply(a)
-    return max(a, dim, keepdim).values
+    return Amax.apply(a, dims=normalize_dims(dim, a._data.ndim), keepdim=keepdim)
+
+
+def _no_bools(a: Tensor, name: str) -> None:
+    if a._data.dtype == np.bool_:
+        raise RuntimeError(f"{name}(): does not support bool input")
 
 
 def argmax(a: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    _no_bools(a, "argmax")
     if dim is None:
         return out(np.int64(a.xp.argmax(a._data)), a._device)
     return max(a, dim, keepdim).indices
 
 
 def argmin(a: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    _no_bools(a, "argmin")
     if dim is None:
         return out(np.int64(a.xp.argmin(a._data)), a._device)
     return min(a, dim, keepdim).indices
@@ -237,7 +289,12 @@ def var(a: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction
 
 
 def std(a: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
-    return var(a, dim, unbiased, keepdim, correction=correction).sqrt()
+    if isinstance(dim, bool):  # std(unbiased) — the old positional form
+        dim, unbiased = None, dim
+    if correction is None:
+        correction = 1 if unbiased is None or unbiased else 0
+    return Std.apply(a, dims=normalize_dims(dim, a._data.ndim), correction=correction,
+                     keepdim=keepdim)
 
 
 class Norm(Function):
@@ -250,6 +307,10 @@ class Norm(Function):
         ax = xp.abs(x)
         if p == float("inf"):
             y = ax.max(axis=dims, keepdims=keepdim)
+        elif p == -float("inf"):
+            y = ax.min(axis=dims, keepdims=keepdim)
+        elif p == 0:  # how many are not 0
+            y = (x != 0).sum(axis=dims, keepdims=keepdim)
         elif p == 1:
             y = ax.sum(axis=dims, keepdims=keepdim)
         elif p == 2:
@@ -267,21 +328,27 @@ class Norm(Function):
         p, dims = ctx.p, ctx.dims
         g = _spread(g, a._data.shape, dims)
         y = _spread(y, a._data.shape, dims)
+        if p == 0:  # piecewise constant: PyTorch gives no gradient at all
+            return None, None, None, None
         if p == 1:
             return g * a.sign(), None, None, None
-        if p == float("inf"):
+        if p in (float("inf"), -float("inf")):  # ties for the max (min) share the gradient
             mask = a.abs() == y
             return g * a.sign() * mask / _spread(mask.sum(dim=dims, keepdim=True),
                                                  a._data.shape, dims), None, None, None
-        if p == 2:  # d|a|/da = a/|a|, taken as 0 where |a| = 0 (PyTorch's subgradient)
-            return g * a / y.masked_fill(y == 0, 1.0) * (y != 0), None, None, None
-        # d|a|_p/da = a |a|^(p-2) / |a|_p^(p-1)
+        # d|a|_p/da = a |a|^(p-2) / |a|_p^(p-1), taken as 0 where |a|_p = 0 (PyTorch's
+        # subgradient); for p = 2 that's a / |a|
         safe = y.masked_fill(y == 0, 1.0)
+        if p == 2:
+            return g * a / safe * (y != 0), None, None, None
         return g * a * a.abs() ** (p - 2) / safe ** (p - 1) * (y != 0), None, None, None
 
 
-def norm(a: Tensor, p=2, dim=None, keepdim: bool = False) -> Tensor:
-    if p == "fro":
+def norm(a: Tensor, p="fro", dim=None, keepdim: bool = False) -> Tensor:
+    if p == "fro":  # the Frobenius norm: the 2-norm of one or two dimensions (or of all)
+        if dim is not None and not isinstance(dim, int) and len(dim) > 2:
+            raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
+                               + " ".join(str(d) for d in dim))
         p = 2
     return Norm.apply(a, p=p, dims=normalize_dims(dim, a._data.ndim), keepdim=keepdim)
 
@@ -313,18 +380,15 @@ def logsumexp(a: Tensor, dim, keepdim: bool = False) -> Tensor:
     return Logsumexp.apply(a, dims=normalize_dims(dim, a._data.ndim), keepdim=keepdim)
 
 
-def prod(a: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    """Product, as exp(sum(log|a|)) with signs: enough for the course (not for zeros' grads)."""
-    dims = normalize_dims(dim, a._data.ndim)
-    return _Prod.apply(a, dims=dims, keepdim=keepdim if dim is not None else False)
-
-
-class _Prod(Function):
+class Prod(Function):
     _node_name = "ProdBackward0"
 
     @staticmethod
     def forward(ctx, a, dims=None, keepdim=False):
-        y = out(a._data.prod(axis=dims, keepdims=keepdim), a._device)
+        x = a._data
+        if x.dtype.kind in "bu" or x.dtype in (np.int8, np.int16, np.int32):
+            x = x.astype(np.int64)  # PyTorch multiplies bools and small ints as int64
+        y = out(x.prod(axis=dims, keepdims=keepdim), a._device)
         ctx.save_for_backward(a, y)
         ctx.dims = dims
         return y
@@ -333,7 +397,21 @@ class _Prod(Function):
     def backward(ctx, g):
         a, y = ctx.saved_tensors
         shape, dims = a._data.shape, ctx.dims
-        if bool((a._data == 0).any()):
-            raise NotImplementedError("prod backward with zeros in the input is not supported "
-                                      "by minigrad")
-        return _spread(g * y, shape, dims) / a, None, None
+        # d prod/da_i = the product of the others: y / a_i when a_i != 0. At a zero it is the
+        # product of the non-zeros if a_i is the only zero, else 0.
+        nonzero = a != 0
+        others = _spread(y, shape, dims) / a.where(nonzero, 1.0)
+        zeros = _spread((~nonzero).sum(dim=dims, keepdim=True), shape, dims)
+        rest = _spread(Prod.apply(a.where(nonzero, 1.0), dims=dims, keepdim=True), shape, dims)
+        at_zero = rest.where(zeros == 1, 0.0)
+        return _spread(g, shape, dims) * others.where(nonzero, at_zero), None, None
+
+
+class ProdDim(Prod):
+    _node_name = "ProdBackward1"
+
+
+def prod(a: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+    if dim is None:
+        return Prod.apply(a, dims=tuple(range(a._data.ndim)), keepdim=False)
+    return ProdDim.apply(a, dims=(normalize_dim(dim, a._data.ndim),), keepdim=keepdim)

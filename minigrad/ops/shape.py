@@ -3,6 +3,8 @@ clone and dtype/device copies. Their backward only moves the gradient back into 
 shape (or device, or dtype). Outputs that share the input's memory share its version counter."""
 from __future__ import annotations
 
+import warnings
+
 import numpy as np
 
 from .. import backend
@@ -83,15 +85,19 @@ def view(a: Tensor, *shape) -> Tensor:
     return View.apply(a, shape=shape)
 
 
-def reshape(a: Tensor, *shape) -> Tensor:
-    """A view when the memory layout allows it, else a copy (as PyTorch)."""
-    shape = infer_shape(_shape_args(shape), a._data.size)
+def reshape(a: Tensor, *sizes, shape=None) -> Tensor:
+    """A view when the memory layout allows it, else a copy (as PyTorch).
+    ``reshape(t, (2, 3))``, ``t.reshape(2, 3)`` and ``reshape(t, shape=(2, 3))`` all work."""
+    shape = infer_shape(_shape_args(sizes, shape), a._data.size)
     if a._device.type == "cpu" and _viewable(a._data, shape):
         return View.apply(a, shape=shape)
     return Reshape.apply(a, shape=shape)
 
 
-def _shape_args(shape: tuple) -> tuple:
+def _shape_args(shape: tuple, keyword=None) -> tuple:
+    """The sizes given as ``f(2, 3)``, ``f((2, 3))`` or ``f(shape=(2, 3))``."""
+    if keyword is not None:
+        shape = (keyword,)
     if len(shape) == 1 and isinstance(shape[0], (tuple, list)):
         return tuple(shape[0])
     return shape
@@ -125,8 +131,17 @@ class Transpose(Function):
         return g.transpose(*ctx.dims), None, None
 
 
-class T(Transpose):
+class T(Function):
+    """``t()``: a matrix transposed (vectors and scalars stay as they are)."""
     _node_name = "TBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        return _view_of(a, a._data.T)
+
+    @staticmethod
+    def backward(ctx, g):
+        return g.t()
 
 
 class Permute(Function):
@@ -152,20 +167,16 @@ def t(a: Tensor) -> Tensor:
     if a._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                            f"{a._data.ndim}D")
-    if a._data.ndim < 2:
-        return View.apply(a, shape=a._data.shape)
-    return T.apply(a, dim0=0, dim1=1)
+    return T.apply(a)  # PyTorch records TBackward0 for vectors too (a view that changes nothing)
 
 
-def permute(a: Tensor, *dims) -> Tensor:
-    if len(dims) == 1 and isinstance(dims[0], (tuple, list)):
-        dims = tuple(dims[0])
+def permute(a: Tensor, *order, dims=None) -> Tensor:
+    dims = _shape_args(order, dims)
     n = a._data.ndim
     if len(dims) != n:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
                            f"not match the length of the desired ordering of dimensions i.e. "
-                           f"input.dim() = {n} is not equal to len(dims) = {len(dims)}"
-                           .replace("(sparse_coo)", ""))
+                           f"input.dim() = {n} is not equal to len(dims) = {len(dims)}")
     dims = tuple(normalize_dim(d, n) for d in dims)
     if len(set(dims)) != n:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
@@ -173,8 +184,19 @@ def permute(a: Tensor, *dims) -> Tensor:
 
 
 def T_property(a: Tensor) -> Tensor:
-    """``x.T``: all dimensions reversed (PyTorch records it as a permute)."""
-    return Permute.apply(a, dims=tuple(range(a._data.ndim - 1, -1, -1)))
+    """``x.T``: all dimensions reversed (PyTorch records it as a permute). Meant for matrices:
+    PyTorch warns on anything else."""
+    n = a._data.ndim
+    if n == 0:
+        warnings.warn("Tensor.T is deprecated on 0-D tensors. This function is the identity in "
+                      "these cases.", UserWarning, stacklevel=3)
+    elif n != 2:
+        warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their "
+                      "shape is deprecated and it will throw an error in a future release. "
+                      "Consider `x.mT` to transpose batches of matrices or "
+                      "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the dimensions "
+                      "of a tensor.", UserWarning, stacklevel=3)
+    return Permute.apply(a, dims=tuple(range(n - 1, -1, -1)))
 
 
 class Squeeze(Function):
@@ -194,15 +216,18 @@ class SqueezeDim(Squeeze):
     _node_name = "SqueezeBackward1"
 
 
+class SqueezeDims(Squeeze):
+    _node_name = "SqueezeBackward2"  # squeeze(dim=(0, 2)): several dims
+
+
 def squeeze(a: Tensor, dim=None) -> Tensor:
     if dim is None:
         return Squeeze.apply(a)
     n = a._data.ndim
-    dims = (dim,) if isinstance(dim, int) else tuple(dim)
-    dims = tuple(normalize_dim(d, n) for d in dims if a._data.shape[normalize_dim(d, n)] == 1)
-    if n == 0:
-        dims = ()
-    return SqueezeDim.apply(a, dims=dims)
+    several = not isinstance(dim, int)
+    dims = tuple(normalize_dim(d, n) for d in (dim if several else (dim,)))
+    dims = tuple(d for d in dims if n and a._data.shape[d] == 1)  # others stay: not an error
+    return (SqueezeDims if several else SqueezeDim).apply(a, dims=dims)
 
 
 class Unsqueeze(Function):
@@ -258,10 +283,7 @@ def expand(a: Tensor, *sizes) -> Tensor:
                                f"size ({old}) at non-singleton dimension {i}.  Target sizes: "
                                f"{list(sizes)}.  Tensor sizes: {list(shape)}")
         target.append(s)
-    target = tuple(target)
-    if target == shape:
-        return View.apply(a, shape=shape) if a._requires_grad else a
-    return Expand.apply(a, shape=target)
+    return Expand.apply(a, shape=tuple(target))
 
 
 class Clone(Function):
@@ -308,8 +330,8 @@ def to(a: Tensor, *args, dtype=None, device=None, copy: bool = False, non_blocki
     for arg in args:
         if isinstance(arg, Tensor):
             dtype, device = arg.dtype, arg.device
-        elif isinstance(arg, dtypes.dtype):
-            dtype = arg
+        elif isinstance(arg, dtypes.dtype) or (isinstance(arg, str) and arg in dtypes._NAMES):
+            dtype = arg  # minigrad.float64, or "float64" (what Tensor.double() passes)
         elif isinstance(arg, (str, backend.device)):
             device = arg
         else:

@@ -71,7 +71,7 @@ class TensorMethods:
     def maximum(self, other): return ops.maximum(self, other)
     def minimum(self, other): return ops.minimum(self, other)
     def where(self, condition, other): return ops.where(condition, self, other)
-    def masked_fill(self, mask, value): return ops.where(mask, value, self)
+    def masked_fill(self, mask, value): return ops.masked_fill(self, mask, value)
 
     # --- reductions -----------------------------------------------------------------------
     def sum(self, dim=None, keepdim=False, *, dtype=None): return ops.sum(self, dim, keepdim, dtype=dtype)
@@ -83,7 +83,7 @@ class TensorMethods:
     def amax(self, dim=(), keepdim=False): return ops.amax(self, dim, keepdim)
     def argmax(self, dim=None, keepdim=False): return ops.argmax(self, dim, keepdim)
     def argmin(self, dim=None, keepdim=False): return ops.argmin(self, dim, keepdim)
-    def norm(self, p=2, dim=None, keepdim=False): return ops.norm(self, p, dim, keepdim)
+    def norm(self, p="fro", dim=None, keepdim=False): return ops.norm(self, p, dim, keepdim)
     def logsumexp(self, dim, keepdim=False): return ops.logsumexp(self, dim, keepdim)
     def prod(self, dim=None, keepdim=False): return ops.prod(self, dim, keepdim)
     def softmax(self, dim, dtype=None): return ops.softmax(self, dim, dtype)
@@ -100,13 +100,13 @@ class TensorMethods:
 
     # --- shapes ---------------------------------------------------------------------------
     def view(self, *shape): return ops.view(self, *shape)
-    def reshape(self, *shape): return ops.reshape(self, *shape)
+    def reshape(self, *shape, **kwargs): return ops.reshape(self, *shape, **kwargs)
     def view_as(self, other): return ops.view(self, other.shape)
     def reshape_as(self, other): return ops.reshape(self, other.shape)
     def flatten(self, start_dim=0, end_dim=-1): return ops.flatten(self, start_dim, end_dim)
     def transpose(self, dim0, dim1): return ops.transpose(self, dim0, dim1)
     def t(self): return ops.t(self)
-    def permute(self, *dims): return ops.permute(self, *dims)
+    def permute(self, *dims, **kwargs): return ops.permute(self, *dims, **kwargs)
     def squeeze(self, dim=None): return ops.squeeze(self, dim)
     def unsqueeze(self, dim): return ops.unsqueeze(self, dim)
     def expand(self, *sizes): return ops.expand(self, *sizes)
