@@ -24,7 +24,7 @@ from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, i
 from . import ops
 from .ops import (add, sub, mul, div, neg, reciprocal, pow, exp, log, sqrt, abs, sin, cos, tanh,
                   sigmoid, relu, clamp, clip, sign, eq, ne, gt, lt, ge, le, maximum, minimum,
-                  where, logical_and, logical_or, logical_not, logical_xor, isnan, isinf,
+                  where, masked_fill, logical_and, logical_or, logical_not, logical_xor, isnan, isinf,
                   isfinite, equal, allclose, isclose, nonzero, sum, mean, var, std, max, min,
                   amax, argmax, argmin, norm, logsumexp, prod, matmul, mm, bmm, mv, dot, view,
                   reshape, flatten, transpose, t, permute, squeeze, unsqueeze, clone, cat,
@@ -56,3 +56,5 @@ def rsqrt(t: Tensor) -> Tensor:
 
 
 import builtins  # noqa: E402  (for the annotations above: minigrad shadows int/bool/float)
+from . import viz  # noqa: E402,F401  (diagrams and plots: graphviz, matplotlib load on first use)
+from . import nn, optim, data, utils  # noqa: E402,F401  (layers, optimizers, datasets)

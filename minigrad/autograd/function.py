@@ -205,13 +205,14 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
     non_diff = ctx._non_differentiable
     for nr, o in enumerate(outs):
         if isinstance(o, Tensor):
+            differentiable = non_diff is None or id(o) not in non_diff
             if any(o is a for a in args):
                 # forward returned an input as is: the output needs its own identity (the same
                 # memory and version counter, like a view)
                 alias = Tensor._make(o._data, o._device)
                 alias._vc = o._vc
                 o = outs[nr] = alias
-            if (non_diff is None or id(o) not in non_diff) and o._data.dtype.kind == "f":
+            if differentiable and o._data.dtype.kind == "f":
                 o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
             meta.append((o._data.shape, o._data.dtype, o._device))
         else:

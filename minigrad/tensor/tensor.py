@@ -283,13 +283,6 @@ class Tensor(TensorMethods):
         return self._data
 
     def item(self):
-        if self._requires_grad:
-            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
-                          "unexpected behavior.\nConsider using tensor.detach() first.",
-                          UserWarning, stacklevel=2)
-        return self._item()
-
-    def _item(self):
         if self._data.size != 1:
             raise RuntimeError(f"a Tensor with {self._data.size} elements cannot be converted "
                                "to Scalar")
@@ -299,6 +292,10 @@ class Tensor(TensorMethods):
         return backend.to_device(self._data, backend.cpu).tolist()
 
     def __float__(self) -> float:
+        if self._requires_grad:  # PyTorch warns here (not for item() or int())
+            warnings.warn("Converting a tensor with requires_grad=True to a scalar may lead to "
+                          "unexpected behavior.\nConsider using tensor.detach() first.",
+                          UserWarning, stacklevel=2)
         return float(self._scalar())
 
     def __int__(self) -> int:
@@ -313,12 +310,12 @@ class Tensor(TensorMethods):
         if self._data.dtype.kind not in "iu" or self._data.size != 1:
             raise TypeError("only integer tensors of a single element can be converted to an "
                             "index")
-        return int(self._item())
+        return int(self.item())
 
     def __bool__(self) -> bool:
         if self._data.size != 1:
             raise RuntimeError(f"Boolean value of Tensor with more than one value is ambiguous")
-        return bool(self._item())
+        return bool(self.item())
 
     def __array__(self, dtype=None, copy=None):
         return np.asarray(self.numpy(), dtype=dtype)
@@ -346,7 +343,7 @@ class Tensor(TensorMethods):
 
     def __format__(self, spec: str) -> str:
         if self._data.ndim == 0:  # f"{loss:.3f}" and f"{loss}" format the number, as PyTorch
-            return format(self._item(), spec)
+            return format(self.item(), spec)
         return repr(self)
 
     def data_ptr(self) -> int:

@@ -1,0 +1,234 @@
+"""One SGD training step of a 784-256-256-10 ReLU MLP (float32): forward, cross-entropy,
+backward, update. minigrad against the same step written by hand in NumPy (the floor: the same
+matrix products on the same BLAS, no autograd), and PyTorch when it is installed.
+
+    python -m benchmarks mlp                  # batch 128 and 1024, medians after warm-up
+    python -m benchmarks mlp --profile 128    # where minigrad's time goes (cProfile)
+    OPENBLAS_NUM_THREADS=1 python -m benchmarks mlp     # one BLAS thread (steadier on a busy box)
+
+The ratio column is time / NumPy's time: 1.00 means no overhead at all.
+"""
+from __future__ import annotations
+
+import argparse
+import cProfile
+import importlib.util
+import os
+import pstats
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+
+SIZES = (784, 256, 256, 10)
+LR = 0.01
+
+
+def initial_weights(seed: int = 0) -> list[np.ndarray]:
+    """[W1, b1, W2, b2, W3, b3], PyTorch's layout (out, in), its default init's range."""
+    rng = np.random.default_rng(seed)
+    params = []
+    for fan_in, fan_out in zip(SIZES[:-1], SIZES[1:]):
+        bound = 1 / np.sqrt(fan_in)
+        params.append(rng.uniform(-bound, bound, (fan_out, fan_in)).astype(np.float32))
+        params.append(rng.uniform(-bound, bound, fan_out).astype(np.float32))
+    return params
+
+
+def batch(n: int, seed: int = 1) -> tuple[np.ndarray, np.ndarray]:
+    rng = np.random.default_rng(seed)
+    return rng.random((n, SIZES[0]), dtype=np.float32), rng.integers(0, SIZES[-1], n)
+
+
+# ------------------------------------------------------------------------------ contenders
+def numpy_step(params: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> float:
+    """The step by hand: what an autograd engine computes, with nothing else around it."""
+    W1, b1, W2, b2, W3, b3 = params
+    n = len(x)
+    h1 = x @ W1.T
+    h1 += b1  # in place, as minigrad's addmm does: a fair floor
+    a1 = np.maximum(h1, 0)
+    h2 = a1 @ W2.T
+    h2 += b2
+    a2 = np.maximum(h2, 0)
+    logits = a2 @ W3.T
+    logits += b3
+    shifted = logits - logits.max(axis=1, keepdims=True)
+    e = np.exp(shifted)
+    s = e.sum(axis=1, keepdims=True)
+    loss = float((np.log(s)[:, 0] - shifted[np.arange(n), y]).mean())
+    # backward: d loss / d logits = (softmax - onehot) / n
+    g = e / s
+    g[np.arange(n), y] -= 1
+    g /= n
+    gW3, gb3 = g.T @ a2, g.sum(0)
+    g = (g @ W3) * (h2 > 0)
+    gW2, gb2 = g.T @ a1, g.sum(0)
+    g = (g @ W2) * (h1 > 0)
+    gW1, gb1 = g.T @ x, g.sum(0)
+    for p, gp in zip(params, (gW1, gb1, gW2, gb2, gW3, gb3)):
+        p -= LR * gp
+    return loss
+
+
+def make_minigrad(x_np: np.ndarray, y_np: np.ndarray):
+    import minigrad as mg
+    model = _model(mg)
+    opt = mg.optim.SGD(model.parameters(), lr=LR)
+    x, y = mg.from_numpy(x_np), mg.from_numpy(y_np)
+
+    def step():
+        opt.zero_grad()
+        loss = mg.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+    return step
+
+
+def make_torch(x_np: np.ndarray, y_np: np.ndarray):
+    import torch
+    model = _model(torch)
+    opt = torch.optim.SGD(model.parameters(), lr=LR)
+    x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
+
+    def step():
+        opt.zero_grad()
+        loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss.backward()
+        opt.step()
+    return step
+
+
+def _model(lib):
+    nn = lib.nn
+    model = nn.Sequential(nn.Linear(784, 256), nn.ReLU(), nn.Linear(256, 256), nn.ReLU(),
+                          nn.Linear(256, 10))
+    with lib.no_grad():
+        for p, w in zip(model.parameters(), initial_weights()):
+            p.copy_(lib.from_numpy(w))
+    return model
+
+
+# ---------------------------------------------------------------------------------- timing
+def interleaved_ms(steps: dict, warmup: int, repeat: int) -> dict:
+    """Median ms per step of each contender, timed in turns (one step of each per round), so
+    that a busy machine slows them all alike and the ratios stay meaningful."""
+    for _ in range(warmup):
+        for step in steps.values():
+            step()
+    times = {name: [] for name in steps}
+    for _ in range(repeat):
+        for name, step in steps.items():
+            t = time.perf_counter()
+            step()
+            times[name].append(time.perf_counter() - t)
+    return {name: statistics.median(ts) * 1e3 for name, ts in times.items()}
+
+
+def torch_ms(n: int, warmup: int, repeat: int) -> float | None:
+    """PyTorch's step, timed in a process of its own: its OpenMP threads spin after each op
+    and would steal the cores from NumPy's BLAS threads in a shared process."""
+    if importlib.util.find_spec("torch") is None:
+        return None
+    code = ("import sys; sys.path.insert(0, %r); from benchmarks import mlp_step as m; "
+            "x, y = m.batch(%d); step = m.make_torch(x, y); "
+            "print(m.interleaved_ms({'t': step}, %d, %d)['t'])"
+            % (str(Path(__file__).resolve().parents[1]), n, warmup, repeat))
+    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
+    return float(res.stdout.split()[-1]) if res.returncode == 0 else None
+
+
+def check_same_update() -> float:
+    """Sanity: after 3 steps, minigrad's weights equal the NumPy version's."""
+    import minigrad as mg
+    x, y = batch(64)
+    params = initial_weights()
+    model = _model(mg)
+    opt = mg.optim.SGD(model.parameters(), lr=LR)
+    for _ in range(3):
+        numpy_step(params, x, y)
+        opt.zero_grad()
+        mg.nn.functional.cross_entropy(model(mg.from_numpy(x)), mg.from_numpy(y)).backward()
+        opt.step()
+    return max(float(np.abs(p.detach().numpy() - q).max())
+               for p, q in zip(model.parameters(), params))
+
+
+def main(argv: list[str] | None = None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m benchmarks mlp", description=__doc__,
+                                 formatter_class=argparse.RawDescriptionHelpFormatter)
+    ap.add_argument("--batch", type=int, nargs="+", default=[128, 1024])
+    ap.add_argument("--warmup", type=int, default=10)
+    ap.add_argument("--repeat", type=int, default=50)
+    ap.add_argument("--profile", type=int, metavar="BATCH",
+                    help="profile minigrad's step at this batch size instead")
+    args = ap.parse_args(argv)
+    if args.profile:
+        return profile(args.profile, args.repeat)
+    print(f"max |minigrad - numpy| after 3 steps: {check_same_update():.2e}")
+    print(f"one SGD step, 784-256-256-10 ReLU MLP, float32; median of {args.repeat} after "
+          f"{args.warmup} warm-up steps (load average {os.getloadavg()[0]:.2f}, "
+          f"{os.cpu_count()} CPUs)\n")
+    print(f"{'batch':>6}  {'contender':<16} {'ms/step':>9}  {'x numpy':>8}")
+    for n in args.batch:
+        x, y = batch(n)
+        params = initial_weights()
+        results = interleaved_ms({"numpy (by hand)": lambda: numpy_step(params, x, y),
+                                  "minigrad": make_minigrad(x, y)}, args.warmup, args.repeat)
+        ms = torch_ms(n, args.warmup, args.repeat)
+        if ms is not None:
+            results["pytorch"] = ms
+        base = results["numpy (by hand)"]
+        for name, ms in results.items():
+            print(f"{n:>6}  {name:<16} {ms:>9.3f}  {ms / base:>8.2f}")
+    return 0
+
+
+def phases_us(n: int, repeat: int) -> dict:
+    """Median microseconds of each part of minigrad's step."""
+    import minigrad as mg
+    x_np, y_np = batch(n)
+    model = _model(mg)
+    opt = mg.optim.SGD(model.parameters(), lr=LR)
+    x, y = mg.from_numpy(x_np), mg.from_numpy(y_np)
+    parts = {"zero_grad": [], "forward + loss": [], "backward": [], "optimizer step": []}
+    for i in range(repeat + 10):
+        t0 = time.perf_counter()
+        opt.zero_grad()
+        t1 = time.perf_counter()
+        loss = mg.nn.functional.cross_entropy(model(x), y)
+        t2 = time.perf_counter()
+        loss.backward()
+        t3 = time.perf_counter()
+        opt.step()
+        t4 = time.perf_counter()
+        if i >= 10:
+            for part, a, b in zip(parts, (t0, t1, t2, t3), (t1, t2, t3, t4)):
+                parts[part].append((b - a) * 1e6)
+    return {part: statistics.median(ts) for part, ts in parts.items()}
+
+
+def profile(n: int, repeat: int) -> int:
+    print(f"minigrad, batch {n}: median microseconds per part of the step")
+    for part, us in phases_us(n, repeat).items():
+        print(f"  {part:<16} {us:8.1f}")
+    x, y = batch(n)
+    step = make_minigrad(x, y)
+    for _ in range(5):
+        step()
+    prof = cProfile.Profile()
+    prof.enable()
+    for _ in range(repeat):
+        step()
+    prof.disable()
+    stats = pstats.Stats(prof).strip_dirs().sort_stats("tottime")
+    print(f"\ncProfile, {repeat} steps; functions by own time:")
+    stats.print_stats(25)
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
