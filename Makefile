@@ -4,7 +4,8 @@
 #                     (extra options: make lab LAB_ARGS="--no-browser --port=8899")
 #   make test         unit tests (tests/) and every notebook checked with nbval
 #   make notebooks    re-execute every notebook in place (refresh the stored outputs)
-#   make clean        remove caches and build files (make distclean: the venv too)
+#   make student      student versions (solutions stubbed out) in student/
+#   make figures      regenerate figures/;  make clean (make distclean: the venv too)
 #
 # Everything runs from .venv (made on first use), never from whatever Python or
 # Jupyter is first on PATH.
@@ -31,7 +32,7 @@ NB_ENV := PYTHONHASHSEED=0
 .PHONY: help setup graphviz lab test test-unit test-notebooks notebooks clean distclean
 
 help:
-	@sed -n '1,10p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,11p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- set-up ------------------------------------------------------------------------
 # A file target (not phony): make skips it while the stamp is newer than
@@ -130,6 +131,13 @@ else
 	  --ExecutePreprocessor.record_timing=False \
 	  $(NOTEBOOKS)
 endif
+
+# --- student versions --------------------------------------------------------------
+# The notebooks with exercise solutions replaced by stubs, checks kept (see notebooks/student.py),
+# in student/ (git-ignored) for instructors to hand out.
+.PHONY: student
+student: $(STAMP)
+	$(BIN)/python notebooks/student.py student
 
 # --- figures -----------------------------------------------------------------------
 # Regenerate every figure in figures/ (graph diagrams, backward step by step, plots) that
