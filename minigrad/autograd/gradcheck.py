@@ -32,26 +32,25 @@ def numerical_jacobian(fn: Callable, inputs: Sequence, eps: float = 1e-6) -> lis
     inputs = _as_tuple(inputs)
     result = []
     # fn runs with grad mode as it is: gradgradcheck's fn calls grad() itself
-    if True:
-        outs = _outputs(fn, inputs)
-        for x in inputs:
-            if not (isinstance(x, Tensor) and x.requires_grad):
-                result.append(None)
-                continue
-            flat = x._data.reshape(-1)  # a view: perturb in place, then restore
-            cols = [np.zeros((flat.size, o._data.size)) for o in outs]
-            for j in range(flat.size):
-                orig = flat[j].item()
-                flat[j] = orig + eps
-                plus = [np.array(o.numpy(force=True), dtype=np.float64).reshape(-1)
-                        for o in _outputs(fn, inputs)]
-                flat[j] = orig - eps
-                minus = [np.array(o.numpy(force=True), dtype=np.float64).reshape(-1)
-                         for o in _outputs(fn, inputs)]
-                flat[j] = orig
-                for k in range(len(outs)):
-                    cols[k][j] = (plus[k] - minus[k]) / (2 * eps)
-            result.append(cols)
+    outs = _outputs(fn, inputs)
+    for x in inputs:
+        if not (isinstance(x, Tensor) and x.requires_grad):
+            result.append(None)
+            continue
+        flat = x._data.reshape(-1)  # a view: perturb in place, then restore
+        cols = [np.zeros((flat.size, o._data.size)) for o in outs]
+        for j in range(flat.size):
+            orig = flat[j].item()
+            flat[j] = orig + eps
+            plus = [np.array(o.numpy(force=True), dtype=np.float64).reshape(-1)
+                    for o in _outputs(fn, inputs)]
+            flat[j] = orig - eps
+            minus = [np.array(o.numpy(force=True), dtype=np.float64).reshape(-1)
+                     for o in _outputs(fn, inputs)]
+            flat[j] = orig
+            for k in range(len(outs)):
+                cols[k][j] = (plus[k] - minus[k]) / (2 * eps)
+        result.append(cols)
     return result
 
 
