@@ -17,9 +17,9 @@ run, and the gradient arriving at each input is captured.
 from __future__ import annotations
 
 import heapq
+from typing import Sequence
 
 import numpy as np
-from typing import Sequence
 
 from ..tensor.tensor import Tensor
 from . import anomaly, grad_mode
