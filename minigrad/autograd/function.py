@@ -38,13 +38,15 @@ class BackwardNode(Node):
     _forward_cls: type  # the Function subclass; set on each generated subclass
     _saved = ()
     _freed = False
+    _recording = True
     materialize_grads = True
     _non_differentiable = None
 
     def save_for_backward(self, *tensors: "Tensor | None") -> None:
         """Keep these tensors (inputs or outputs) for backward; they are checked against later
         in-place changes and freed after backward unless ``retain_graph=True``."""
-        self._saved = tuple(None if t is None else SavedTensor(t) for t in tensors)
+        if self._recording:  # nothing to keep when no graph is being recorded
+            self._saved = tuple(None if t is None else SavedTensor(t) for t in tensors)
 
     @property
     def saved_tensors(self) -> tuple:
@@ -167,6 +169,8 @@ class Function:
         ctx.needs_input_grad = needs = tuple(needs)
         state = grad_mode.state
         record = state.enabled and True in needs
+        if not record:
+            ctx._recording = False
         # forward itself is never recorded: its internal steps are not part of the graph.
         prev, state.enabled = state.enabled, False
         try:

@@ -83,6 +83,10 @@ def operands(a, b):
             dt = a._data.dtype if a._data.dtype == b._data.dtype else result_dtype(a, b)
             dev = a._device if a._data.ndim or not b._data.ndim else b._device
             return a._data, b._data, dt, dev
+        # the common case first: a float tensor and a Python number keep the tensor's dtype
+        kind_b = type(b)
+        if a._data.dtype.kind == "f" and (kind_b is float or kind_b is int):
+            return a._data, b, a._data.dtype, a._device
         return a._data, b, result_dtype(a, b), a._device
     return a, b._data, result_dtype(a, b), b._device
 
