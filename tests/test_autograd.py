@@ -704,3 +704,19 @@ def test_functional_jacobian_hessian_hvp():
         return [F.jacobian(g, x), F.hessian(f, x), F.hvp(f, x, T.tensor([1., 1.]))[1],
                 F.vjp(g, x, T.tensor([1., 0.]))[1]]
     run_both(s)
+
+
+def test_unbind_of_a_vector_gives_0d_tensors_and_stack_of_scalars_backprops():
+    def s(T):
+        a, b = T.unbind(T.tensor([1.0, 2.0]))
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        y = T.stack([x[0] * x[1], x[0].sin()])
+        y.backward(T.tensor([1.0, 0.5]))
+        return [repr(a), a.dim(), x.grad]
+    run_both(s)
+
+
+def test_allclose_refuses_mixed_dtypes():
+    def s(T):
+        return error_of(lambda: T.allclose(T.ones(2, dtype=T.float64), T.ones(2)))
+    assert "did not match" in run_both(s)

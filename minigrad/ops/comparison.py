@@ -90,6 +90,8 @@ def equal(a: Tensor, b: Tensor) -> bool:
 
 def allclose(a: Tensor, b: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
              equal_nan: bool = False) -> bool:
+    if a._data.dtype != b._data.dtype:  # PyTorch refuses to compare across dtypes
+        raise RuntimeError(f"{type_name(a._data.dtype)} did not match {type_name(b._data.dtype)}")
     return bool(a.xp.allclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 

@@ -143,7 +143,8 @@ class Unbind(Function):
     @staticmethod
     def forward(ctx, a, dim=0):
         ctx.dim = dim
-        return tuple(_view_of(a, a._data[(slice(None),) * dim + (i,)])
+        # the trailing ... keeps a 0-d result an array (NumPy would hand back a scalar)
+        return tuple(_view_of(a, a._data[(slice(None),) * dim + (i, Ellipsis)])
                      for i in range(a._data.shape[dim]))
 
     @staticmethod
