@@ -720,3 +720,20 @@ def test_allclose_refuses_mixed_dtypes():
     def s(T):
         return error_of(lambda: T.allclose(T.ones(2, dtype=T.float64), T.ones(2)))
     assert "did not match" in run_both(s)
+
+
+def test_modified_leaf_error_text_matches_pytorch_exactly():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        y = x ** 2
+        x.detach().mul_(10)
+        return error_of(lambda: y.sum().backward())
+    assert "[torch.FloatTensor [2]] is at version 1" in run_both(s)
+
+
+def test_overflow_is_silent_as_in_pytorch():
+    import warnings
+    with warnings.catch_warnings():
+        warnings.simplefilter("error")
+        assert minigrad.exp(minigrad.tensor(100.)).item() == float("inf")
+        assert (minigrad.tensor(10.) ** 400).item() == float("inf")

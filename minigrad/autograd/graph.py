@@ -165,11 +165,12 @@ class SavedTensor:
                         dt.name, "Tensor")
             producer = t.grad_fn if t is not None else node
             nr = t._output_nr if t is not None else self.output_nr
-            which = (f", which is output {nr} of {re.sub(r'Backward[0-9]*$', '', producer.name())}"
+            which = (f", which is output {nr} of "
+                     f"{re.sub(r'Backward[0-9]*$', '', producer.name())},"
                      if producer is not None else "")
             raise RuntimeError(
                 "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [torch.{kind} {shape}]{which}, is at version "
+                f"inplace operation: [torch.{kind} {shape}]{which} is at version "
                 f"{self.counter.value}; expected version {self.version} instead. Hint: enable "
                 "anomaly detection to find the operation that failed to compute its gradient, "
                 "with torch.autograd.set_detect_anomaly(True, check_nan=False).")

@@ -12,8 +12,8 @@ from .helpers import broadcast_shape, operands, out, result_dtype, sum_to
 
 
 def _quiet():
-    """x/0 = inf and 0/0 = nan, as in PyTorch: without NumPy's warnings."""
-    return np.errstate(divide="ignore", invalid="ignore")
+    """x/0 = inf, 0/0 = nan and 10**400 = inf, as in PyTorch: without NumPy's warnings."""
+    return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
 def _shape(x):

@@ -22,7 +22,8 @@ class Exp(Function):
 
     @staticmethod
     def forward(ctx, a):
-        y = out(a.xp.exp(_float(a)), a._device)
+        with np.errstate(over="ignore"):  # exp(100.) = inf in float32, silently as in PyTorch
+            y = out(a.xp.exp(_float(a)), a._device)
         ctx.save_for_backward(y)
         return y
 
