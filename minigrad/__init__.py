@@ -8,6 +8,8 @@ Layers, each importing only the ones before it:
     autograd  the graph (grad_fn nodes), the backward engine, grad modes, Function
     ops       the differentiable primitives, each a Function with forward and backward
 """
+import builtins  # minigrad shadows int/bool/float below, as torch does
+
 from . import backend
 from .backend import device, manual_seed, seed, initial_seed, cuda
 from .backend.random import Generator
@@ -47,6 +49,23 @@ def get_default_dtype() -> dtype:
     return float32
 
 
+def is_floating_point(t: Tensor) -> "builtins.bool":
+    return t.is_floating_point()
+
+
+def broadcast_shapes(*shapes) -> Size:
+    """The shape that tensors of these shapes broadcast to (PyTorch's error if they don't)."""
+    from .ops.helpers import broadcast_shape
+    result: tuple = ()
+    for s in shapes:
+        result = broadcast_shape(result, (s,) if isinstance(s, builtins.int) else tuple(s))
+    return Size(result)
+
+
+def broadcast_to(t: Tensor, shape) -> Tensor:
+    return t.expand(shape)
+
+
 def square(t: Tensor) -> Tensor:
     return t * t
 
@@ -55,6 +74,5 @@ def rsqrt(t: Tensor) -> Tensor:
     return t.rsqrt()
 
 
-import builtins  # noqa: E402  (for the annotations above: minigrad shadows int/bool/float)
 from . import viz  # noqa: E402,F401  (diagrams and plots: graphviz, matplotlib load on first use)
 from . import nn, optim, data, utils  # noqa: E402,F401  (layers, optimizers, datasets)
