@@ -737,3 +737,26 @@ def test_overflow_is_silent_as_in_pytorch():
         warnings.simplefilter("error")
         assert minigrad.exp(minigrad.tensor(100.)).item() == float("inf")
         assert (minigrad.tensor(10.) ** 400).item() == float("inf")
+
+
+def test_set_detect_anomaly_switches_on_and_restores():
+    from minigrad.autograd import anomaly
+    assert not anomaly.is_anomaly_enabled()
+    with minigrad.autograd.set_detect_anomaly(True):
+        assert anomaly.is_anomaly_enabled()
+        x = minigrad.tensor([0.], requires_grad=True)
+        with pytest.raises(RuntimeError, match="SqrtBackward0"):
+            (x.sqrt() * 0).sum().backward()
+    assert not anomaly.is_anomaly_enabled()
+
+
+def test_mixing_devices_raises_pytorchs_error():
+    # A tensor that claims to live on a GPU (its array stays on the CPU): enough to reach the
+    # device check on a machine without one.
+    from minigrad.tensor.tensor import Tensor
+    gpu = object.__new__(minigrad.device)  # device("cuda") itself insists on CuPy
+    gpu.type, gpu.index = "cuda", 0
+    fake = Tensor._make(np.ones(2, dtype=np.float32), gpu)
+    with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device, but "
+                                           "found at least two devices, cuda:0 and cpu!"):
+        fake + minigrad.ones(2)
