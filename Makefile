@@ -146,6 +146,13 @@ student: $(STAMP)
 figures: $(STAMP) graphviz
 	$(BIN)/python figures/make_figures.py
 
+# --- benchmarks --------------------------------------------------------------------
+# Every benchmark in benchmarks/ and a summary of the speed and memory targets (minutes).
+# PyTorch and DeZero are compared when installed in the venv; neither is required.
+.PHONY: bench
+bench: $(STAMP)
+	$(BIN)/python -m benchmarks all
+
 # --- cleaning ----------------------------------------------------------------------
 clean:
 	rm -rf build dist .pytest_cache .hypothesis .benchmarks

@@ -3,10 +3,18 @@ backward, update. minigrad against the same step written by hand in NumPy (the f
 matrix products on the same BLAS, no autograd), and PyTorch when it is installed.
 
     python -m benchmarks mlp                  # batch 128 and 1024, medians after warm-up
+    python -m benchmarks mlp --quick --json out.json
     python -m benchmarks mlp --profile 128    # where minigrad's time goes (cProfile)
     OPENBLAS_NUM_THREADS=1 python -m benchmarks mlp     # one BLAS thread (steadier on a busy box)
 
 The ratio column is time / NumPy's time: 1.00 means no overhead at all.
+
+How it runs: NumPy and minigrad in this process, one step of each in turn; PyTorch in a process
+of its own (its OpenMP threads would spin against NumPy's BLAS threads). On some processors this
+machine sets OPENBLAS_CORETYPE and OPENBLAS_L2_SIZE (for old OpenBLAS builds), which slow a
+current NumPy's matrix products; when either is set, this benchmark alone re-runs in a fresh
+process without both (nothing else is changed), and the BLAS line printed says which kernel then
+ran (threadpoolctl, when installed) and whether the variables were set.
 """
 from __future__ import annotations
 
@@ -16,12 +24,11 @@ import importlib.util
 import os
 import pstats
 import statistics
-import subprocess
-import sys
 import time
-from pathlib import Path
 
 import numpy as np
+
+from . import timing
 
 SIZES = (784, 256, 256, 10)
 LR = 0.01
@@ -114,18 +121,10 @@ def _model(lib):
 
 # ---------------------------------------------------------------------------------- timing
 def interleaved_ms(steps: dict, warmup: int, repeat: int) -> dict:
-    """Median ms per step of each contender, timed in turns (one step of each per round), so
-    that a busy machine slows them all alike and the ratios stay meaningful."""
-    for _ in range(warmup):
-        for step in steps.values():
-            step()
-    times = {name: [] for name in steps}
-    for _ in range(repeat):
-        for name, step in steps.items():
-            t = time.perf_counter()
-            step()
-            times[name].append(time.perf_counter() - t)
-    return {name: statistics.median(ts) * 1e3 for name, ts in times.items()}
+    """Median ms per step of each contender, timed in turns (timing.interleaved)."""
+    res = timing.interleaved({name: timing.stopwatch(step) for name, step in steps.items()},
+                             warmup, repeat)
+    return {name: r["total"] * 1e3 for name, r in res.items()}
 
 
 def torch_ms(n: int, warmup: int, repeat: int) -> float | None:
@@ -133,12 +132,12 @@ def torch_ms(n: int, warmup: int, repeat: int) -> float | None:
     and would steal the cores from NumPy's BLAS threads in a shared process."""
     if importlib.util.find_spec("torch") is None:
         return None
-    code = ("import sys; sys.path.insert(0, %r); from benchmarks import mlp_step as m; "
-            "x, y = m.batch(%d); step = m.make_torch(x, y); "
-            "print(m.interleaved_ms({'t': step}, %d, %d)['t'])"
-            % (str(Path(__file__).resolve().parents[1]), n, warmup, repeat))
-    res = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True)
-    return float(res.stdout.split()[-1]) if res.returncode == 0 else None
+    return timing.isolated("mlp_step", "pytorch_ms", n, warmup, repeat)
+
+
+def pytorch_ms(n: int, warmup: int, repeat: int) -> float:
+    x, y = batch(n)
+    return interleaved_ms({"pytorch": make_torch(x, y)}, warmup, repeat)["pytorch"]
 
 
 def check_same_update() -> float:
@@ -157,33 +156,59 @@ def check_same_update() -> float:
                for p, q in zip(model.parameters(), params))
 
 
+def run(quick: bool = False, batches: list[int] = (128, 1024), warmup: int | None = None,
+        repeat: int | None = None) -> dict:
+    """Print the table; return the medians and the issue's target (minigrad <= 1.15x NumPy)."""
+    warmup = warmup or (3 if quick else 10)
+    repeat = repeat or (15 if quick else 100)
+    unset = [v for v in timing.BLAS_VARS if v in os.environ]
+    if unset:  # read by OpenBLAS when it loads: only a fresh process can run without them
+        print(f"(running this benchmark in a fresh process without {' and '.join(unset)})")
+        env = {k: v for k, v in os.environ.items() if k not in timing.BLAS_VARS}
+        return timing.isolated("mlp_step", "run", quick, list(batches), warmup, repeat,
+                               env=env, echo=True)
+    timing.header("mlp: one SGD step, 784-256-256-10 ReLU MLP, float32",
+                  f"ms per step; median of {repeat} after {warmup} warm-up steps; minigrad and "
+                  "NumPy in turns, PyTorch in its own process")
+    print(timing.blas_line())
+    print(f"max |minigrad - numpy| after 3 steps: {check_same_update():.2e}")
+    rows, results, targets = [], {}, []
+    for n in batches:
+        x, y = batch(n)
+        params = initial_weights()
+        ms = interleaved_ms({"numpy (by hand)": lambda: numpy_step(params, x, y),
+                             "minigrad": make_minigrad(x, y)}, warmup, repeat)
+        t = torch_ms(n, warmup, repeat)
+        if t is not None:
+            ms["pytorch"] = t
+        base = ms["numpy (by hand)"]
+        rows += [[name, n, v, v / base, timing.ratio(v, ms.get("pytorch"))]
+                 for name, v in ms.items()]
+        results[str(n)] = ms
+        r = ms["minigrad"] / base
+        targets.append(timing.target(f"MLP step (batch {n}) <= 1.15x NumPy",
+                                     f"{ms['minigrad']:.2f} vs {base:.2f} ms = {r:.2f}x",
+                                     r <= 1.15))
+    timing.table(["contender", "batch", "ms/step", "x numpy", "x pytorch"], rows)
+    return {"ms": results, "blas": timing.blas_line(), "targets": targets}
+
+
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m benchmarks mlp", description=__doc__,
                                  formatter_class=argparse.RawDescriptionHelpFormatter)
     ap.add_argument("--batch", type=int, nargs="+", default=[128, 1024])
-    ap.add_argument("--warmup", type=int, default=10)
-    ap.add_argument("--repeat", type=int, default=50)
+    ap.add_argument("--warmup", type=int)
+    ap.add_argument("--repeat", type=int)
+    ap.add_argument("--quick", action="store_true", help="fewer repeats (noisier)")
+    ap.add_argument("--json", metavar="PATH", help="also write the results to PATH")
     ap.add_argument("--profile", type=int, metavar="BATCH",
                     help="profile minigrad's step at this batch size instead")
     args = ap.parse_args(argv)
     if args.profile:
-        return profile(args.profile, args.repeat)
-    print(f"max |minigrad - numpy| after 3 steps: {check_same_update():.2e}")
-    print(f"one SGD step, 784-256-256-10 ReLU MLP, float32; median of {args.repeat} after "
-          f"{args.warmup} warm-up steps (load average {os.getloadavg()[0]:.2f}, "
-          f"{os.cpu_count()} CPUs)\n")
-    print(f"{'batch':>6}  {'contender':<16} {'ms/step':>9}  {'x numpy':>8}")
-    for n in args.batch:
-        x, y = batch(n)
-        params = initial_weights()
-        results = interleaved_ms({"numpy (by hand)": lambda: numpy_step(params, x, y),
-                                  "minigrad": make_minigrad(x, y)}, args.warmup, args.repeat)
-        ms = torch_ms(n, args.warmup, args.repeat)
-        if ms is not None:
-            results["pytorch"] = ms
-        base = results["numpy (by hand)"]
-        for name, ms in results.items():
-            print(f"{n:>6}  {name:<16} {ms:>9.3f}  {ms / base:>8.2f}")
+        return profile(args.profile, args.repeat or 50)
+    result = run(args.quick, args.batch, args.warmup, args.repeat)
+    if args.json:
+        timing.write_json(args.json, {"environment": timing.environment(), "mlp": result})
     return 0
 
 
