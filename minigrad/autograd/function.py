@@ -196,9 +196,11 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
         else:
             continue
         arg_index.append(i)
+    # Tuples, not lists: the garbage collector stops tracking a tuple of plain values, and a
+    # long graph would otherwise make every one of its passes slower.
     ctx.next_functions = tuple(next_fns)
-    ctx._input_meta = input_meta
-    ctx._arg_index = arg_index
+    ctx._input_meta = tuple(input_meta)
+    ctx._arg_index = tuple(arg_index)
     ctx._nargs = len(args)
     ctx._seq = next(_sequence)
     if anomaly.state.enabled:
@@ -221,7 +223,7 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
             meta.append((o._data.shape, o._data.dtype, o._device))
         else:
             meta.append(None)
-    ctx._output_meta = meta
+    ctx._output_meta = tuple(meta)
     for s in ctx._saved:
         if s is not None and s.tensor is not None and s.tensor.grad_fn is ctx:
             s.make_output(s.tensor._output_nr)  # no output -> node -> output cycle
