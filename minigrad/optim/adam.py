@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..autograd.grad_mode import no_grad
 from ..ops import maximum
 from ..tensor.creation import tensor, zeros_like
 from ..tensor.tensor import Tensor
@@ -39,15 +38,6 @@ class Adam(Optimizer):
                                       maximize=maximize, foreach=foreach, capturable=capturable,
                                       differentiable=differentiable, fused=fused,
                                       decoupled_weight_decay=decoupled_weight_decay))
-
-    def step(self, closure=None):
-        loss = self._closure(closure)
-        with no_grad():
-            for group in self.param_groups:
-                for p in group["params"]:
-                    if p.grad is not None:
-                        self._update(p, group)
-        return loss
 
     def _update(self, p: Tensor, group: dict) -> None:
         state = self.state[p]

@@ -12,7 +12,7 @@ import copy
 from collections import defaultdict
 from typing import Any, Callable, Iterable
 
-from ..autograd.grad_mode import enable_grad
+from ..autograd.grad_mode import enable_grad, no_grad
 from ..tensor.tensor import Tensor
 
 
@@ -86,6 +86,18 @@ class Optimizer:
                     p.grad.zero_()
 
     def step(self, closure: Callable[[], Any] | None = None):
+        """Update every parameter that has a gradient (in place, not recorded); returns
+        ``closure()``'s loss when a closure is given."""
+        loss = self._closure(closure)
+        with no_grad():
+            for group in self.param_groups:
+                for p in group["params"]:
+                    if p.grad is not None:
+                        self._update(p, group)
+        return loss
+
+    def _update(self, p: Tensor, group: dict) -> None:
+        """One parameter's update: what each algorithm defines."""
         raise NotImplementedError
 
     def _closure(self, closure: Callable[[], Any] | None):

@@ -8,7 +8,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..autograd.grad_mode import no_grad
 from ..tensor.creation import tensor, zeros_like
 from ..tensor.tensor import Tensor
 from .optimizer import Optimizer, addcdiv_, addcmul_, lerp_
@@ -28,15 +27,6 @@ class RMSprop(Optimizer):
                                       centered=centered, weight_decay=weight_decay,
                                       capturable=capturable, foreach=foreach,
                                       maximize=maximize, differentiable=differentiable))
-
-    def step(self, closure=None):
-        loss = self._closure(closure)
-        with no_grad():
-            for group in self.param_groups:
-                for p in group["params"]:
-                    if p.grad is not None:
-                        self._update(p, group)
-        return loss
 
     def _update(self, p: Tensor, group: dict) -> None:
         state = self.state[p]

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from typing import Iterable
 
-from ..autograd.grad_mode import no_grad
 from ..tensor.tensor import Tensor
 from .optimizer import Optimizer
 
@@ -31,16 +30,6 @@ class SGD(Optimizer):
                                       weight_decay=weight_decay, nesterov=nesterov,
                                       maximize=maximize, foreach=foreach,
                                       differentiable=differentiable, fused=fused))
-
-    def step(self, closure=None):
-        """Update every parameter that has a gradient; returns ``closure()``'s loss."""
-        loss = self._closure(closure)
-        with no_grad():
-            for group in self.param_groups:
-                for p in group["params"]:
-                    if p.grad is not None:
-                        self._update(p, group)
-        return loss
 
     def _update(self, p: Tensor, group: dict) -> None:
         g = p.grad if not group["maximize"] else -p.grad
