@@ -785,8 +785,6 @@ def test_len_and_iteration(torch):
     assert_same_error(lambda L: list(L.tensor(1.0)), torch)
 
 
-@pytest.mark.xfail(strict=True, reason="tensor.py: iterating over a tensor that requires grad "
-                   "gives SelectBackward0 rows; PyTorch unbinds (UnbindBackward0)")
 def test_iteration_records_unbind(torch):
     assert repr(list(mg.arange(3.0, requires_grad=True))) == repr(
         list(torch.arange(3.0, requires_grad=True)))

@@ -326,7 +326,7 @@ class Tensor(TensorMethods):
     def __iter__(self):
         if self._data.ndim == 0:
             raise TypeError("iteration over a 0-d tensor")
-        return (self[i] for i in range(self._data.shape[0]))
+        return iter(self.unbind(0))  # one UnbindBackward0 node for all rows, as PyTorch
 
     def __reduce_ex__(self, proto):
         return (_rebuild, (backend.to_device(self._data, backend.cpu), str(self._device),
