@@ -123,36 +123,7 @@ for i in range(500):
 print(f"y = {f(x).data}; x = {x.data}")
 '''
 
-# seed 004: gradient descent by hand on w.data, then nn.MSELoss on a linear layer
-SEED_MANUAL_LOOP = '''
-import torch
-
-# 参数1: 初始值, 参数2: 是否需要计算梯度(自动微分), 参数3: 数据类型
-w = torch.tensor(10.0, requires_grad=True, dtype=torch.float)  # 权重
-
-loss = w ** 2 + 20 # 损失函数 = w²+20 -> 求导: 2w
-
-# 反向传播计算梯度,梯度 = dloss/dw = 2w,即导数,计算完毕后会记录到 w.grad 中
-loss.sum().backward() # 反向传播计算梯度 .sum()保证loss是标量
-
-lr = 0.01  # 学习率
-
-for i in range(100):
-    #正向传播计算损失
-    loss = w ** 2 + 20
-
-    # 清零梯度
-    if w.grad is not None: # 第一次迭代时 w.grad 为 None
-        w.grad.zero_() # 每次迭代前清零梯度,否则梯度会累加
-
-    loss.sum().backward()  # 反向传播计算梯度
-
-    w.data -= lr * w.grad.data # 梯度更新, 使用 .data 访问张量数据,避免跟踪梯度
-    # w -= lr * w.grad           # 错误!会破坏计算图
-
-    print(f'Iteration {i+1}: w = {w.item():.4f}, loss = {loss.item():.4f}')
-'''
-
+# seed 004 (its gradient descent by hand on w.data is tested in test_seeds.py): nn.MSELoss
 SEED_MSE = '''
 import torch
 
@@ -204,13 +175,6 @@ def test_seed_sgd_minimize_prints_what_pytorch_prints(torch):
     mine, _ = run(SEED_SGD_MINIMIZE, "minigrad")
     theirs, _ = run(SEED_SGD_MINIMIZE, "torch")
     assert mine == theirs
-
-
-def test_seed_manual_loop_prints_what_pytorch_prints(torch):
-    mine, _ = run(SEED_MANUAL_LOOP, "minigrad")
-    theirs, _ = run(SEED_MANUAL_LOOP, "torch")
-    assert mine == theirs
-    assert mine.splitlines()[0] == "Iteration 1: w = 9.8000, loss = 120.0000"
 
 
 def test_seed_mse_gradients(torch):

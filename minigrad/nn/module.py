@@ -23,6 +23,7 @@ from ..tensor import dtypes
 from ..tensor.tensor import RemovableHandle, Tensor
 from .hooks import BackwardHook
 from .parameter import Parameter
+from .utils import zero_grad_
 
 
 class _IncompatibleKeys(namedtuple("IncompatibleKeys", ["missing_keys", "unexpected_keys"])):
@@ -316,17 +317,7 @@ class Module:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients of every parameter (None, or zeros in place)."""
-        for p in self.parameters():
-            if p.grad is None:
-                continue
-            if set_to_none:
-                p.grad = None
-            else:
-                if p.grad.grad_fn is not None:
-                    p.grad.detach_()
-                else:
-                    p.grad.requires_grad_(False)
-                p.grad.zero_()
+        zero_grad_(self.parameters(), set_to_none)
 
     # ------------------------------------------------------------------------- state dict
     def state_dict(self, *args: Any, destination: dict | None = None, prefix: str = "",

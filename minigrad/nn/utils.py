@@ -17,6 +17,22 @@ def _as_list(parameters) -> list[Tensor]:
     return [parameters] if isinstance(parameters, Tensor) else list(parameters)
 
 
+def zero_grad_(parameters: Iterable[Tensor], set_to_none: bool = True) -> None:
+    """Forget the parameters' gradients: ``None`` (the default), or zeros in place (cut from any
+    graph a ``create_graph`` backward gave them). Module.zero_grad and Optimizer.zero_grad."""
+    for p in parameters:
+        if p.grad is None:
+            continue
+        if set_to_none:
+            p.grad = None
+        else:
+            if p.grad.grad_fn is not None:
+                p.grad.detach_()
+            else:
+                p.grad.requires_grad_(False)
+            p.grad.zero_()
+
+
 def clip_grad_norm_(parameters: Iterable[Tensor] | Tensor, max_norm: float,
                     norm_type: float = 2.0, error_if_nonfinite: bool = False,
                     foreach=None) -> Tensor:

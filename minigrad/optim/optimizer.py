@@ -13,6 +13,7 @@ from collections import defaultdict
 from typing import Any, Callable, Iterable
 
 from ..autograd.grad_mode import enable_grad, no_grad
+from ..nn.utils import zero_grad_
 from ..tensor.tensor import Tensor
 
 
@@ -72,18 +73,7 @@ class Optimizer:
 
     def zero_grad(self, set_to_none: bool = True) -> None:
         """Forget the gradients: ``None`` (the default), or zeros in place."""
-        for group in self.param_groups:
-            for p in group["params"]:
-                if p.grad is None:
-                    continue
-                if set_to_none:
-                    p.grad = None
-                else:
-                    if p.grad.grad_fn is not None:
-                        p.grad.detach_()
-                    else:
-                        p.grad.requires_grad_(False)
-                    p.grad.zero_()
+        zero_grad_((p for group in self.param_groups for p in group["params"]), set_to_none)
 
     def step(self, closure: Callable[[], Any] | None = None):
         """Update every parameter that has a gradient (in place, not recorded); returns
