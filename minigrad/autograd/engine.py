@@ -154,7 +154,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                 continue
             if needed is not None and not needed.get(node, False):
                 continue  # a target with nothing wanted beyond it
-            if all(g is None for g in node_grads):
+            if _all_none(node_grads):  # nothing arrived: nothing to send
                 out_grads = (None,) * len(node.next_functions)
             else:
                 out_grads = node.apply(tuple(node_grads))
@@ -172,15 +172,16 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
             # Hand each input's gradient to the node that produced the input; a node is ready
             # once every edge into it has delivered (deps reaches 0).
             for (child, nr), g in zip(node.next_functions, out_grads):
-                if child is None or child not in deps:
+                waiting = deps.get(child)
+                if waiting is None:  # no node (an input that needs no grad), or not needed
                     continue
                 buf = buffers.get(child)
                 if buf is None:
                     buf = buffers[child] = [None] * _num_outputs(child)
                 if g is not None:
                     buf[nr] = g if buf[nr] is None else buf[nr] + g
-                deps[child] -= 1
-                if deps[child] == 0:
+                deps[child] = waiting - 1
+                if waiting == 1:
                     heapq.heappush(heap, (-child._seq, child))
     finally:
         state.enabled = prev
@@ -195,8 +196,16 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
     return tuple(captured)
 
 
+def _all_none(grads: list) -> bool:
+    for g in grads:
+        if g is not None:
+            return False
+    return True
+
+
 def _num_outputs(node: Node) -> int:
-    return len(getattr(node, "_output_meta", (None,)))
+    meta = node._output_meta
+    return 1 if meta is None else len(meta)
 
 
 def _add_to_buffer(buffers: dict, node: Node, nr: int, g: Tensor) -> None:
@@ -212,8 +221,22 @@ def _count_dependencies(roots: list, targets: dict):
     With targets, also work out which nodes lie on a path to a target (``needed``): only those
     run, and only edges between them count.
     """
+    if not targets:
+        # One pass: a node's count goes up by one for every edge into it.
+        deps = dict.fromkeys(roots, 0)  # a node may be the root of several outputs
+        stack = list(deps)
+        while stack:
+            for child, _ in stack.pop().next_functions:
+                if child is not None:
+                    n = deps.get(child)
+                    if n is None:  # first visit: walk on from it
+                        deps[child] = 1
+                        stack.append(child)
+                    else:
+                        deps[child] = n + 1
+        return deps, None
     children: dict[Node, tuple] = {}
-    stack = list(dict.fromkeys(roots))  # a node may be the root of several outputs
+    stack = list(dict.fromkeys(roots))
     seen = set(stack)
     order = []
     while stack:
@@ -225,39 +248,32 @@ def _count_dependencies(roots: list, targets: dict):
             if c not in seen:
                 seen.add(c)
                 stack.append(c)
-    needed = None
-    if targets:
-        # A node is needed if it is a target's ancestor. Reverse topological order lets each
-        # node look at its children's answers once: do a Kahn sort first (no recursion).
-        indeg = {n: 0 for n in order}
-        for n in order:
-            for c in children[n]:
-                indeg[c] += 1
-        topo, ready = [], [n for n in roots if indeg[n] == 0]
-        ready = list(dict.fromkeys(ready))
-        while ready:
-            n = ready.pop()
-            topo.append(n)
-            for c in children[n]:
-                indeg[c] -= 1
-                if indeg[c] == 0:
-                    ready.append(c)
-        reach = {}
-        for n in reversed(topo):
-            reach[n] = n in targets or any(reach[c] for c in children[n])
-        needed = {n: any(reach[c] for c in children[n]) for n in topo}
-        keep = {n for n in topo if reach[n]}
-        deps = {n: 0 for n in keep}
-        for n in keep:
-            for c in children[n]:
-                if c in keep:
-                    deps[c] += 1
-        return deps, needed
-    deps = {n: 0 for n in order}
+    # A node is needed if it is a target's ancestor. Reverse topological order lets each
+    # node look at its children's answers once: do a Kahn sort first (no recursion).
+    indeg = {n: 0 for n in order}
     for n in order:
         for c in children[n]:
-            deps[c] += 1
-    return deps, None
+            indeg[c] += 1
+    topo, ready = [], [n for n in roots if indeg[n] == 0]
+    ready = list(dict.fromkeys(ready))
+    while ready:
+        n = ready.pop()
+        topo.append(n)
+        for c in children[n]:
+            indeg[c] -= 1
+            if indeg[c] == 0:
+                ready.append(c)
+    reach = {}
+    for n in reversed(topo):
+        reach[n] = n in targets or any(reach[c] for c in children[n])
+    needed = {n: any(reach[c] for c in children[n]) for n in topo}
+    keep = {n for n in topo if reach[n]}
+    deps = {n: 0 for n in keep}
+    for n in keep:
+        for c in children[n]:
+            if c in keep:
+                deps[c] += 1
+    return deps, needed
 
 
 def backward(tensors: _TensorOrTensors, grad_tensors=None, retain_graph: bool | None = None,

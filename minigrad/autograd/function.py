@@ -41,12 +41,14 @@ class BackwardNode(Node):
     _recording = True
     materialize_grads = True
     _non_differentiable = None
+    _arg_index = None      # see _record
+    _output_meta = None    # (shape, dtype, device) per output, for nodes with several
 
     def save_for_backward(self, *tensors: "Tensor | None") -> None:
         """Keep these tensors (inputs or outputs) for backward; they are checked against later
         in-place changes and freed after backward unless ``retain_graph=True``."""
         if self._recording:  # nothing to keep when no graph is being recorded
-            self._saved = tuple(None if t is None else SavedTensor(t) for t in tensors)
+            self._saved = tuple([None if t is None else SavedTensor(t) for t in tensors])
 
     @property
     def saved_tensors(self) -> tuple:
@@ -57,7 +59,7 @@ class BackwardNode(Node):
                 "graph are freed when you call .backward() or autograd.grad(). Specify "
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
-        return tuple(None if s is None else s.unpack(self) for s in self._saved)
+        return tuple([None if s is None else s.unpack(self) for s in self._saved])
 
     saved_variables = saved_tensors
 
@@ -80,36 +82,44 @@ class BackwardNode(Node):
 
     def apply(self, grad_outputs: tuple) -> tuple:
         if self.materialize_grads:
-            for g in grad_outputs:
+            for g in grad_outputs:  # (not `None in`: that would compare tensors with ==)
                 if g is None:
                     grad_outputs = self._zeros_for_missing(grad_outputs)
                     break
         result = self._forward_cls.backward(self, *grad_outputs)
         if type(result) is not tuple:
             result = tuple(result) if isinstance(result, list) else (result,)
-        if len(result) != self._nargs:
+        if len(result) != len(self.needs_input_grad):
             result = self._check_count(result)
+        if self._arg_index is not None:  # one result per argument; keep those with an edge
+            result = [result[i] for i in self._arg_index]
         # One gradient per graph edge: check it fits its input (a wrong shape would otherwise
         # broadcast silently into a wrong .grad), and give it the input's dtype.
         grads = []
-        for i, meta in zip(self._arg_index, self._input_meta):
-            g = result[i]
+        for g, meta in zip(result, self._input_meta):
             if g is None or meta is None:
                 grads.append(None)
-                continue
-            if not isinstance(g, Tensor):
-                raise TypeError(f"function {self.name()} returned a gradient different than None "
-                                f"at position {i + 1}, but the corresponding forward input was "
-                                "not a Variable")
-            shape, dtype = meta
-            if g._data.shape != shape:
-                raise RuntimeError(f"Function {self.name()} returned an invalid gradient at index "
-                                   f"{i} - got {list(g._data.shape)} but expected shape "
-                                   f"compatible with {list(shape)}")
-            if g._data.dtype != dtype:
-                g = g.to(dtype=_dtype_of(dtype))
-            grads.append(g)
+            elif type(g) is Tensor and g._data.shape == meta[0] and g._data.dtype == meta[1]:
+                grads.append(g)
+            else:
+                grads.append(self._fit(g, meta, len(grads)))
         return tuple(grads)
+
+    def _fit(self, g: Any, meta: tuple, edge: int) -> Tensor:
+        """A gradient that is not plainly right: cast its dtype, or name what is wrong."""
+        i = edge if self._arg_index is None else self._arg_index[edge]
+        if not isinstance(g, Tensor):
+            raise TypeError(f"function {self.name()} returned a gradient different than None "
+                            f"at position {i + 1}, but the corresponding forward input was not "
+                            "a Variable")
+        shape, dtype = meta
+        if g._data.shape != shape:
+            raise RuntimeError(f"Function {self.name()} returned an invalid gradient at index "
+                               f"{i} - got {list(g._data.shape)} but expected shape compatible "
+                               f"with {list(shape)}")
+        if g._data.dtype != dtype:
+            g = g.to(dtype=_dtype_of(dtype))
+        return g
 
     def _zeros_for_missing(self, grad_outputs: tuple) -> tuple:
         """Outputs that received no gradient get zeros (unless set_materialize_grads(False))."""
@@ -119,7 +129,7 @@ class BackwardNode(Node):
                      for g, (shape, dtype, dev) in zip(grad_outputs, self._output_meta))
 
     def _check_count(self, result: tuple) -> tuple:
-        n = self._nargs
+        n = len(self.needs_input_grad)
         # Extra trailing Nones are tolerated, as in PyTorch; anything else is a bug.
         if len(result) > n and all(r is None for r in result[n:]):
             return result[:n]
@@ -168,43 +178,61 @@ class Function:
             needs.append(isinstance(a, Tensor) and a._requires_grad)
         ctx.needs_input_grad = needs = tuple(needs)
         state = grad_mode.state
-        record = state.enabled and True in needs
-        if not record:
+        if not state.enabled:  # no_grad, or a backward formula without create_graph
+            ctx._recording = False
+            return cls.forward(ctx, *args, **kwargs)
+        if True not in needs:
             ctx._recording = False
         # forward itself is never recorded: its internal steps are not part of the graph.
-        prev, state.enabled = state.enabled, False
+        state.enabled = False
         try:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
-            state.enabled = prev
-        return _record(cls, ctx, args, needs, out) if record else out
+            state.enabled = True
+        return out if ctx._recording is False else _record(cls, ctx, args, needs, out)
 
 
 def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -> Any:
     """Make ``ctx`` the grad_fn of the outputs and link it to the inputs' nodes."""
     # An edge per tensor argument (and per Python number for the arithmetic ops, which PyTorch
-    # wraps into tensors): (the node that made the input, which of its outputs).
-    next_fns, input_meta, arg_index = [], [], []
-    for i, a in enumerate(args):
-        if needs[i]:
-            next_fns.append((a.grad_fn, a._output_nr) if a.grad_fn is not None
-                            else (a._grad_accumulator(), 0))
-            input_meta.append((a._data.shape, a._data.dtype))
+    # wraps into tensors): (the node that made the input, which of its outputs), and what the
+    # gradient sent along it must look like: (shape, dtype), None where none is wanted.
+    edges, input_meta = [], []
+    arg_index = None  # which argument each edge belongs to; None: edge i is argument i
+    i = 0
+    for a, need in zip(args, needs):
+        if need:
+            fn = a.grad_fn
+            edges.append((fn, a._output_nr) if fn is not None else (a._grad_accumulator(), 0))
+            data = a._data
+            input_meta.append((data.shape, data.dtype))
         elif isinstance(a, Tensor) or (cls._scalar_edges and isinstance(a, (int, float))):
-            next_fns.append((None, 0))
+            edges.append(_NO_EDGE)
             input_meta.append(None)
-        else:
-            continue
-        arg_index.append(i)
+        elif arg_index is None:  # an argument without an edge (a dim, a shape): keep count
+            arg_index = list(range(i))
+        if arg_index is not None and len(arg_index) < len(edges):
+            arg_index.append(i)
+        i += 1
     # Tuples, not lists: the garbage collector stops tracking a tuple of plain values, and a
     # long graph would otherwise make every one of its passes slower.
-    ctx.next_functions = tuple(next_fns)
+    ctx.next_functions = tuple(edges)
     ctx._input_meta = tuple(input_meta)
-    ctx._arg_index = tuple(arg_index)
-    ctx._nargs = len(args)
+    if arg_index is not None:
+        ctx._arg_index = tuple(arg_index)
     ctx._seq = next(_sequence)
     if anomaly.state.enabled:
         ctx._trace = traceback.format_stack()[:-2]
+    if type(out) is Tensor:  # the common case: one output (not an input returned as is)
+        for a in args:
+            if out is a:
+                break
+        else:
+            non_diff = ctx._non_differentiable
+            if out._data.dtype.kind == "f" and (non_diff is None or id(out) not in non_diff):
+                out.grad_fn, out._output_nr, out._requires_grad = ctx, 0, True
+            _unsave_outputs(ctx)
+            return out
     single = not isinstance(out, tuple)
     outs = [out] if single else list(out)
     meta = []
@@ -212,22 +240,34 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
     for nr, o in enumerate(outs):
         if isinstance(o, Tensor):
             differentiable = non_diff is None or id(o) not in non_diff
-            if any(o is a for a in args):
-                # forward returned an input as is: the output needs its own identity (the same
-                # memory and version counter, like a view)
-                alias = Tensor._make(o._data, o._device)
-                alias._vc = o._vc
-                o = outs[nr] = alias
+            for a in args:
+                if o is a:
+                    # forward returned an input as is: the output needs its own identity (the
+                    # same memory and version counter, like a view)
+                    alias = Tensor._make(o._data, o._device)
+                    alias._vc = o._counter()
+                    o = outs[nr] = alias
+                    break
             if differentiable and o._data.dtype.kind == "f":
                 o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
             meta.append((o._data.shape, o._data.dtype, o._device))
         else:
             meta.append(None)
-    ctx._output_meta = tuple(meta)
+    if not single:  # what backward needs to give outputs without a gradient zeros
+        ctx._output_meta = tuple(meta)
+    _unsave_outputs(ctx)
+    return outs[0] if single else tuple(outs)
+
+
+# The edge of an input that wants no gradient: one shared tuple (fewer objects per node).
+_NO_EDGE = (None, 0)
+
+
+def _unsave_outputs(ctx: BackwardNode) -> None:
+    """A saved output must not be held as a tensor: output -> node -> output is a cycle."""
     for s in ctx._saved:
         if s is not None and s.tensor is not None and s.tensor.grad_fn is ctx:
-            s.make_output(s.tensor._output_nr)  # no output -> node -> output cycle
-    return outs[0] if single else tuple(outs)
+            s.make_output(s.tensor._output_nr)
 
 
 class InplaceFunction(Function):

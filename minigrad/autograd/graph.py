@@ -31,6 +31,7 @@ class Node:
     _pre_hooks = None      # node.register_prehook(fn(grad_outputs))
     _post_hooks = None     # node.register_hook(fn(grad_inputs, grad_outputs))
     _trace = None          # forward stack, recorded in anomaly mode
+    _output_meta = None    # (shape, dtype, device) per output, kept only by multi-output nodes
 
     def name(self) -> str:
         return type(self).__name__
@@ -128,7 +129,7 @@ def _accumulate_into(t: Tensor, g: Tensor) -> None:
         t._grad = t._grad + g
     else:
         t._grad._data += g._data
-        t._grad._vc.value += 1
+        t._grad._counter().value += 1
 
 
 class SavedTensor:
@@ -145,17 +146,29 @@ class SavedTensor:
 
     def __init__(self, t: Tensor) -> None:
         self.tensor = t
-        self.counter = t._vc
-        self.version = t._vc.value
-        self.output_nr = -1
+        # An input's counter is read from the input itself at unpack time (a tensor that has
+        # none yet is at version 0); only an output's counter must be kept (make_output).
+        vc = t._vc
+        self.version = 0 if vc is None else vc.value
 
     def make_output(self, output_nr: int) -> None:
         t = self.tensor
         self.data, self.device, self.requires_grad = t._data, t._device, t._requires_grad
+        self.counter = t._counter()
         self.output_nr = output_nr
         self.tensor = None
 
+    @property
+    def current_version(self) -> int:
+        """The version of the saved memory now (saving recorded ``version``)."""
+        return self.tensor._version if self.tensor is not None else self.counter.value
+
     def unpack(self, node: Node) -> Tensor:
+        t = self.tensor
+        if t is not None:
+            if t._vc is None or t._vc.value == self.version:
+                return t
+            self.counter = t._vc
         if self.counter.value != self.version:
             t = self.tensor
             shape = list(t.shape) if t is not None else list(self.data.shape)
@@ -174,8 +187,6 @@ class SavedTensor:
                 f"{self.counter.value}; expected version {self.version} instead. Hint: enable "
                 "anomaly detection to find the operation that failed to compute its gradient, "
                 "with torch.autograd.set_detect_anomaly(True, check_nan=False).")
-        if self.tensor is not None:
-            return self.tensor
         t = Tensor._make(self.data, self.device, self.requires_grad)
         t._vc = self.counter
         if self.requires_grad:

@@ -27,7 +27,7 @@ class BackwardHookFunction(Function):
         outs = []
         for t in tensors:
             alias = Tensor._make(t._data, t._device)
-            alias._vc = t._vc
+            alias._vc = t._counter()
             outs.append(alias)
         ctx.mark_non_differentiable(*[o for o, t in zip(outs, tensors) if not t.requires_grad])
         return tuple(outs)

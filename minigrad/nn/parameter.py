@@ -23,7 +23,7 @@ class Parameter(Tensor):
                             f"{type(data).__name__}")
         p = object.__new__(cls)
         _init(p, data._data, data._device)
-        p._vc = data._vc  # the same memory: in-place changes show in both
+        p._vc = data._counter()  # the same memory: in-place changes show in both
         p.requires_grad = requires_grad  # checks that the dtype can require grad
         return p
 

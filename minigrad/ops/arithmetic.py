@@ -26,9 +26,9 @@ class _Binary(Function):
     @staticmethod
     def _setup(ctx, a, b):
         xa, xb, dt, dev = operands(a, b)
-        ctx.shapes = (_shape(a), _shape(b))
-        if ctx.shapes[0] != ctx.shapes[1]:
-            broadcast_shape(*ctx.shapes)  # PyTorch's error, not NumPy's
+        ctx.shapes = shapes = (_shape(a), _shape(b))
+        if shapes[0] != shapes[1] and shapes[0] and shapes[1]:
+            broadcast_shape(*shapes)  # PyTorch's error, not NumPy's
         return xa, xb, dt, dev
 
 

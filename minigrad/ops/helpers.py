@@ -93,11 +93,13 @@ def operands(a, b):
 
 def out(arr, dev, dtype=None) -> Tensor:
     """Wrap a result array. NumPy turns 0-d results into scalars: make them arrays again."""
-    if isinstance(arr, (np.generic, int, float, bool)):
+    if type(arr) is not np.ndarray and isinstance(arr, (np.generic, int, float, bool)):
         arr = np.asarray(arr)
-    if dtype is not None and arr.dtype != dtype:
+    if dtype is not None and arr.dtype is not dtype and arr.dtype != dtype:
         arr = arr.astype(dtype)
-    return Tensor._make(arr, dev)
+    t = object.__new__(Tensor)  # Tensor._make, inlined: every op's output passes here
+    t._data, t._device, t._requires_grad, t.grad_fn, t._output_nr = arr, dev, False, None, 0
+    return t
 
 
 def broadcast_shape(s1: tuple, s2: tuple) -> tuple:

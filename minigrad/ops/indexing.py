@@ -111,7 +111,7 @@ class Index(Function):
             t = Tensor._make(r if hasattr(r, "shape") and not isinstance(r, np.generic)
                              else np.asarray(r), a._device)
             if isinstance(r, np.ndarray) and r.base is not None:
-                t._vc = a._vc  # a view: shares the version counter
+                t._vc = a._counter()  # a view: shares the version counter
                 t._is_view = True
             return t
         return out(r, a._device)

@@ -51,7 +51,7 @@ def apply_inplace(a: Tensor, recorded: Callable[[Tensor], Tensor], direct: Calla
         a.grad_fn, a._output_nr, a._requires_grad = r.grad_fn, r._output_nr, r._requires_grad
     else:
         direct()
-    a._vc.value += 1
+    a._counter().value += 1
     return a
 
 

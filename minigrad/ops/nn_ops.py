@@ -293,7 +293,7 @@ def _blend(running: Tensor, value, momentum: float) -> None:
     """running = (1 - momentum) running + momentum value, in place (a new version)."""
     running._data *= 1 - momentum
     running._data += momentum * value.astype(running._data.dtype, copy=False)
-    running._vc.value += 1
+    running._counter().value += 1
 
 
 # ------------------------------------------------------------------------------------- losses

@@ -16,7 +16,7 @@ from .helpers import normalize_dim, out
 def _view_of(a: Tensor, arr) -> Tensor:
     """An output on the same memory as ``a``: in-place changes to either are seen by both."""
     t = Tensor._make(arr, a._device)
-    t._vc = a._vc
+    t._vc = a._counter()
     t._is_view = True
     return t
 

@@ -459,7 +459,7 @@ def _rng_fill(t: Tensor, sample: Callable) -> Tensor:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                            "operation.")
     t._data[...] = backend.to_device(arr, t._device)
-    t._vc.value += 1
+    t._counter().value += 1
     return t
 
 

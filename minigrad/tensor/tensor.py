@@ -49,9 +49,17 @@ class Size(tuple):
 
 
 class Tensor(TensorMethods):
-    __slots__ = ("_data", "_device", "_requires_grad", "grad_fn", "_grad", "_vc",
-                 "_output_nr", "_accumulator", "_hooks", "_retains_grad", "_is_view",
-                 "_name", "__weakref__")
+    # Every op makes a tensor, so making one must be cheap: the five attributes every tensor
+    # sets are slots; the rest are rarely set and default to the class attributes below.
+    __slots__ = ("_data", "_device", "_requires_grad", "grad_fn", "_output_nr", "__dict__",
+                 "__weakref__")
+    _grad = None           # .grad
+    _vc = None             # the Version counter, made on first need (see _counter)
+    _accumulator = None    # weakref to this leaf's AccumulateGrad node
+    _hooks = None          # {handle id: hook} from register_hook on a leaf
+    _retains_grad = False
+    _is_view = False       # shares memory with another tensor (view, detach)
+    _name = None
 
     # ------------------------------------------------------------------ construction
     def __init__(self, *args: Any, device=None) -> None:
@@ -72,9 +80,17 @@ class Tensor(TensorMethods):
     def _make(data, device: backend.device, requires_grad: bool = False) -> "Tensor":
         """The fast internal constructor: wrap an array we already own (no copy, no checks)."""
         t = object.__new__(Tensor)
-        _init(t, data, device)
-        t._requires_grad = requires_grad
+        t._data, t._device, t._requires_grad, t.grad_fn, t._output_nr = (
+            data, device, requires_grad, None, 0)
         return t
+
+    def _counter(self) -> Version:
+        """The version counter, shared by every alias of this memory (made when first needed:
+        most tensors are never saved for backward, viewed or changed in place)."""
+        vc = self._vc
+        if vc is None:
+            vc = self._vc = Version()
+        return vc
 
     # ------------------------------------------------------------------ data & metadata
     @property
@@ -171,7 +187,7 @@ class Tensor(TensorMethods):
 
     @property
     def _version(self) -> int:
-        return self._vc.value
+        return 0 if self._vc is None else self._vc.value
 
     @property
     def grad(self) -> "Tensor | None":
@@ -247,7 +263,7 @@ class Tensor(TensorMethods):
         """A new tensor on the same memory, cut from the graph. It shares the version counter,
         so modifying it in place is still caught by backward's checks."""
         t = Tensor._make(self._data, self._device)
-        t._vc = self._vc
+        t._vc = self._counter()
         t._is_view = True
         return t
 
@@ -353,18 +369,7 @@ class Tensor(TensorMethods):
 
 
 def _init(t: Tensor, data, device) -> None:
-    t._data = data
-    t._device = device
-    t._requires_grad = False
-    t.grad_fn = None
-    t._grad = None
-    t._vc = Version()
-    t._output_nr = 0
-    t._accumulator = None
-    t._hooks = None
-    t._retains_grad = False
-    t._is_view = False
-    t._name = None
+    t._data, t._device, t._requires_grad, t.grad_fn, t._output_nr = data, device, False, None, 0
 
 
 def _host_data(data):

@@ -244,7 +244,7 @@ def walk(roots: Iterable, *, params: Any = None, names: Any = None, max_nodes: i
         # Prefer a tensor in the graph; else an earlier cut-off one (two detach() of one x).
         for other in [o for o in tensors if o.kind != "cut"] + tensors[:tensors.index(it)]:
             t, u = it.tensor, other.tensor
-            if u._vc is t._vc or u._data is t._data:
+            if u._counter() is t._counter() or u._data is t._data:
                 g.edges.append(Edge(other.id, it.id, kind="alias"))
                 break
     return g

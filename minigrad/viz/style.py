@@ -213,8 +213,8 @@ def _saved_label(it: Item, opts: dict, ov: Overlay | None) -> str:
         lines.append(_line("(this op's output)", 8, MUTED))
     if opts["show_data"]:
         lines.append(_line(fmt_array(host(data))))
-    if s.counter.value != s.version:
-        lines.append(_line(f"modified in place: version {s.counter.value}, saved at "
+    if s.current_version != s.version:
+        lines.append(_line(f"modified in place: version {s.current_version}, saved at "
                            f"{s.version}", 8, GRAD_COLOR, bold=True))
     return _html(lines)
 
