@@ -155,7 +155,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
             if needed is not None and not needed.get(node, False):
                 continue  # a target with nothing wanted beyond it
             if _all_none(node_grads):  # nothing arrived: nothing to send
-                out_grads = (None,) * len(node.next_functions)
+                out_grads = (None,) * len(node._next_nodes)
             else:
                 out_grads = node.apply(tuple(node_grads))
                 if node._post_hooks:
@@ -171,7 +171,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                 node.release()
             # Hand each input's gradient to the node that produced the input; a node is ready
             # once every edge into it has delivered (deps reaches 0).
-            for (child, nr), g in zip(node.next_functions, out_grads):
+            for child, nr, g in zip(node._next_nodes, node._next_nrs, out_grads):
                 waiting = deps.get(child)
                 if waiting is None:  # no node (an input that needs no grad), or not needed
                     continue
@@ -226,7 +226,7 @@ def _count_dependencies(roots: list, targets: dict):
         deps = dict.fromkeys(roots, 0)  # a node may be the root of several outputs
         stack = list(deps)
         while stack:
-            for child, _ in stack.pop().next_functions:
+            for child in stack.pop()._next_nodes:
                 if child is not None:
                     n = deps.get(child)
                     if n is None:  # first visit: walk on from it
@@ -242,7 +242,7 @@ def _count_dependencies(roots: list, targets: dict):
     while stack:
         node = stack.pop()
         order.append(node)
-        kids = tuple(c for c, _ in node.next_functions if c is not None)
+        kids = tuple([c for c in node._next_nodes if c is not None])
         children[node] = kids
         for c in kids:
             if c not in seen:

@@ -27,6 +27,8 @@ from __future__ import annotations
 import traceback
 from typing import Any
 
+import numpy as np
+
 from ..tensor.tensor import Tensor
 from . import anomaly, grad_mode
 from .graph import Node, SavedTensor, _sequence
@@ -96,29 +98,28 @@ class BackwardNode(Node):
         # One gradient per graph edge: check it fits its input (a wrong shape would otherwise
         # broadcast silently into a wrong .grad), and give it the input's dtype.
         grads = []
-        for g, meta in zip(result, self._input_meta):
-            if g is None or meta is None:
+        for g, shape, dtype in zip(result, self._input_shapes, self._input_dtypes):
+            if g is None or shape is None:
                 grads.append(None)
-            elif type(g) is Tensor and g._data.shape == meta[0] and g._data.dtype == meta[1]:
+            elif type(g) is Tensor and g._data.shape == shape and g._data.dtype.char == dtype:
                 grads.append(g)
             else:
-                grads.append(self._fit(g, meta, len(grads)))
+                grads.append(self._fit(g, shape, dtype, len(grads)))
         return tuple(grads)
 
-    def _fit(self, g: Any, meta: tuple, edge: int) -> Tensor:
+    def _fit(self, g: Any, shape: tuple, dtype: str, edge: int) -> Tensor:
         """A gradient that is not plainly right: cast its dtype, or name what is wrong."""
         i = edge if self._arg_index is None else self._arg_index[edge]
         if not isinstance(g, Tensor):
             raise TypeError(f"function {self.name()} returned a gradient different than None "
                             f"at position {i + 1}, but the corresponding forward input was not "
                             "a Variable")
-        shape, dtype = meta
         if g._data.shape != shape:
             raise RuntimeError(f"Function {self.name()} returned an invalid gradient at index "
                                f"{i} - got {list(g._data.shape)} but expected shape compatible "
                                f"with {list(shape)}")
-        if g._data.dtype != dtype:
-            g = g.to(dtype=_dtype_of(dtype))
+        if g._data.dtype.char != dtype:
+            g = g.to(dtype=_dtype_of(np.dtype(dtype)))
         return g
 
     def _zeros_for_missing(self, grad_outputs: tuple) -> tuple:
@@ -197,27 +198,36 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
     # An edge per tensor argument (and per Python number for the arithmetic ops, which PyTorch
     # wraps into tensors): (the node that made the input, which of its outputs), and what the
     # gradient sent along it must look like: (shape, dtype), None where none is wanted.
-    edges, input_meta = [], []
+    # Kept as flat tuples (nodes; output numbers; shapes; dtype codes) rather than a tuple of
+    # pairs: the garbage collector stops tracking a tuple of plain values, so a node costs
+    # its passes two objects, not five, and a deep graph would otherwise slow every pass.
+    nodes, nrs, shapes, dtypes = [], [], [], []
     arg_index = None  # which argument each edge belongs to; None: edge i is argument i
     i = 0
     for a, need in zip(args, needs):
         if need:
             fn = a.grad_fn
-            edges.append((fn, a._output_nr) if fn is not None else (a._grad_accumulator(), 0))
+            if fn is None:
+                nodes.append(a._grad_accumulator())
+                nrs.append(0)
+            else:
+                nodes.append(fn)
+                nrs.append(a._output_nr)
             data = a._data
-            input_meta.append((data.shape, data.dtype))
+            shapes.append(data.shape)
+            dtypes.append(data.dtype.char)
         elif isinstance(a, Tensor) or (cls._scalar_edges and isinstance(a, (int, float))):
-            edges.append(_NO_EDGE)
-            input_meta.append(None)
+            nodes.append(None)
+            nrs.append(0)
+            shapes.append(None)
+            dtypes.append(None)
         elif arg_index is None:  # an argument without an edge (a dim, a shape): keep count
             arg_index = list(range(i))
-        if arg_index is not None and len(arg_index) < len(edges):
+        if arg_index is not None and len(arg_index) < len(nodes):
             arg_index.append(i)
         i += 1
-    # Tuples, not lists: the garbage collector stops tracking a tuple of plain values, and a
-    # long graph would otherwise make every one of its passes slower.
-    ctx.next_functions = tuple(edges)
-    ctx._input_meta = tuple(input_meta)
+    ctx._next_nodes, ctx._next_nrs = tuple(nodes), tuple(nrs)
+    ctx._input_shapes, ctx._input_dtypes = tuple(shapes), tuple(dtypes)
     if arg_index is not None:
         ctx._arg_index = tuple(arg_index)
     ctx._seq = next(_sequence)
@@ -231,7 +241,8 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
             non_diff = ctx._non_differentiable
             if out._data.dtype.kind == "f" and (non_diff is None or id(out) not in non_diff):
                 out.grad_fn, out._output_nr, out._requires_grad = ctx, 0, True
-            _unsave_outputs(ctx)
+            if ctx._saved:
+                _unsave_outputs(ctx)
             return out
     single = not isinstance(out, tuple)
     outs = [out] if single else list(out)
@@ -257,10 +268,6 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
         ctx._output_meta = tuple(meta)
     _unsave_outputs(ctx)
     return outs[0] if single else tuple(outs)
-
-
-# The edge of an input that wants no gradient: one shared tuple (fewer objects per node).
-_NO_EDGE = (None, 0)
 
 
 def _unsave_outputs(ctx: BackwardNode) -> None:

@@ -25,7 +25,9 @@ _ACCUMULATE_PRIORITY = 1 << 62
 class Node:
     """Base class of every ``grad_fn``."""
 
-    next_functions: tuple = ()
+    # The edges to the nodes of this node's inputs, as two flat tuples (see next_functions).
+    _next_nodes: tuple = ()   # the node that made each input (None: no gradient wanted)
+    _next_nrs: tuple = ()     # which of that node's outputs the input is
     _tensor_hooks = None   # {output_nr: {handle id: hook}} from tensor.register_hook
     _retained = None       # {output_nr: weakref(tensor)} from tensor.retain_grad()
     _pre_hooks = None      # node.register_prehook(fn(grad_outputs))
@@ -35,6 +37,12 @@ class Node:
 
     def name(self) -> str:
         return type(self).__name__
+
+    @property
+    def next_functions(self) -> tuple:
+        """``((node, output_nr), ...)``: for each input, the node that made it and which of its
+        outputs it is; ``(None, 0)`` for an input that needs no gradient."""
+        return tuple(zip(self._next_nodes, self._next_nrs))
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {hex(id(self))}>"

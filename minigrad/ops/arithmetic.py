@@ -26,9 +26,11 @@ class _Binary(Function):
     @staticmethod
     def _setup(ctx, a, b):
         xa, xb, dt, dev = operands(a, b)
-        ctx.shapes = shapes = (_shape(a), _shape(b))
-        if shapes[0] != shapes[1] and shapes[0] and shapes[1]:
-            broadcast_shape(*shapes)  # PyTorch's error, not NumPy's
+        sa = xa.shape if isinstance(a, Tensor) else ()
+        sb = xb.shape if isinstance(b, Tensor) else ()
+        ctx.shapes = (sa, sb)
+        if sa != sb and sa and sb:
+            broadcast_shape(sa, sb)  # PyTorch's error, not NumPy's
         return xa, xb, dt, dev
 
 
