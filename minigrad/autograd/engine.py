@@ -235,44 +235,36 @@ def _count_dependencies(roots: list, targets: dict):
                     else:
                         deps[child] = n + 1
         return deps, None
-    children: dict[Node, tuple] = {}
+    # With targets: walk down once, noting each node's parents; then walk up from the targets.
+    # The nodes reached on the way up are the ones on a path to a target: only they run.
+    children: dict[Node, list] = {}
+    parents: dict[Node, list] = {}
     stack = list(dict.fromkeys(roots))
     seen = set(stack)
-    order = []
     while stack:
         node = stack.pop()
-        order.append(node)
-        kids = tuple([c for c in node._next_nodes if c is not None])
-        children[node] = kids
+        kids = children[node] = [c for c in node._next_nodes if c is not None]
         for c in kids:
+            parents.setdefault(c, []).append(node)
             if c not in seen:
                 seen.add(c)
                 stack.append(c)
-    # A node is needed if it is a target's ancestor. Reverse topological order lets each
-    # node look at its children's answers once: do a Kahn sort first (no recursion).
-    indeg = {n: 0 for n in order}
-    for n in order:
-        for c in children[n]:
-            indeg[c] += 1
-    topo, ready = [], [n for n in roots if indeg[n] == 0]
-    ready = list(dict.fromkeys(ready))
-    while ready:
-        n = ready.pop()
-        topo.append(n)
-        for c in children[n]:
-            indeg[c] -= 1
-            if indeg[c] == 0:
-                ready.append(c)
-    reach = {}
-    for n in reversed(topo):
-        reach[n] = n in targets or any(reach[c] for c in children[n])
-    needed = {n: any(reach[c] for c in children[n]) for n in topo}
-    keep = {n for n in topo if reach[n]}
-    deps = {n: 0 for n in keep}
+    keep = {t for t in targets if t in seen}
+    stack = list(keep)
+    while stack:
+        for p in parents.get(stack.pop(), ()):
+            if p not in keep:
+                keep.add(p)
+                stack.append(p)
+    # A kept node runs only if something it sends to leads on to a target (a target with
+    # nothing wanted beyond it just hands over its gradient).
+    deps = dict.fromkeys(keep, 0)
+    needed = {}
     for n in keep:
-        for c in children[n]:
-            if c in keep:
-                deps[c] += 1
+        kept = [c for c in children[n] if c in keep]
+        needed[n] = bool(kept)
+        for c in kept:
+            deps[c] += 1
     return deps, needed
 
 

@@ -282,8 +282,7 @@ class Tensor(TensorMethods):
         """Compute the gradient of this tensor w.r.t. the graph's leaves and accumulate it into
         their ``.grad``. ``gradient`` is the vector of the vector-Jacobian product (needed when
         the tensor is not a scalar)."""
-        from ..autograd.engine import backward
-        backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        _engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ------------------------------------------------------------------ conversion
     def numpy(self, *, force: bool = False) -> np.ndarray:
@@ -409,6 +408,7 @@ class RemovableHandle:
 
 # The layers above Tensor need Tensor to exist first; bind them now that it does.
 from ..autograd.graph import AccumulateGrad  # noqa: E402
+from ..autograd import engine as _engine  # noqa: E402
 from .. import ops as _ops  # noqa: E402
 from . import methods as _methods  # noqa: E402
 
