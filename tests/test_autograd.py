@@ -432,6 +432,43 @@ def test_second_derivative_through_every_unary_op():
     run_both(s)
 
 
+def _graph_names(t) -> list:
+    """The names of the nodes behind ``t``, depth first in next_functions order."""
+    names, stack, seen = [], [t.grad_fn], set()
+    while stack:
+        node = stack.pop()
+        if node is None or id(node) in seen:
+            continue
+        seen.add(id(node))
+        names.append(node.name())
+        stack.extend(reversed([n for n, _ in node.next_functions]))
+    return names
+
+
+def test_gradient_graphs_have_pytorchs_nodes():
+    """A gradient made with create_graph is built from PyTorch's own backward ops
+    (TanhBackwardBackward0, one Mv for A^T g, ...), and differentiates like PyTorch's."""
+    def s(T):
+        W = T.tensor([[1., 2., 0.5], [3., 4., -1.]], dtype=T.float64)
+        x = T.tensor([0.5, -0.25, 0.1], dtype=T.float64, requires_grad=True)
+        v = T.tensor([1., 0.5], dtype=T.float64, requires_grad=True)
+        out = []
+        Wt = W.transpose(0, 1)  # (v @ W would be unsqueeze, mm, squeeze in PyTorch)
+        for f in (lambda: (W @ x).tanh().sum(), lambda: (Wt @ v).sigmoid().sum(),
+                  lambda: T.dot(x, x.exp()), lambda: (W @ x).sum() * (Wt @ v).sum()):
+            gx, gv = T.autograd.grad(f(), (x, v), create_graph=True, allow_unused=True,
+                                     materialize_grads=True)
+            out.append([_graph_names(g) for g in (gx, gv) if g.grad_fn is not None])
+            y = (gx * gx).sum() + (gv * gv).sum()
+            g2, = T.autograd.grad(y, x, create_graph=True, allow_unused=True,
+                                  materialize_grads=True)
+            g3 = (T.autograd.grad(g2.sum(), x, allow_unused=True, materialize_grads=True)[0]
+                  if g2.requires_grad else None)
+            out.append([gx, gv, g2, g3, g2.requires_grad])
+        return out
+    run_both(s)
+
+
 # --- grad modes -----------------------------------------------------------------------------
 
 def test_grad_modes():

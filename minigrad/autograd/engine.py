@@ -306,6 +306,8 @@ def grad(outputs: _TensorOrTensors, inputs: _TensorOrTensors, grad_outputs=None,
     result = run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=inputs_t,
                           accumulate=False, allow_unused=allow_unused)
     if materialize_grads:
-        result = tuple(g if g is not None else Tensor._make(t.xp.zeros_like(t._data), t._device)
+        # zeros for unused inputs; with create_graph they require grad, as in PyTorch
+        result = tuple(g if g is not None else
+                       Tensor._make(t.xp.zeros_like(t._data), t._device, create_graph)
                        for g, t in zip(result, inputs_t))
     return result

@@ -30,7 +30,7 @@ class Matmul(Function):
         a, b = ctx.saved_tensors
         sa, sb = ctx.shapes
         na, nb = ctx.needs_input_grad
-        if len(sa) + len(sb) <= 3:  # dot, matrix @ vector, vector @ matrix: one op per input
+        if len(sb) == 1 and len(sa) <= 2:  # dot, matrix @ vector: one op per input
             return _vector_grads(g, a, b, sa, sb, na, nb)
         # treat a vector as a 1-row (left) or 1-column (right) matrix, as matmul does
         a_vec, b_vec = len(sa) == 1, len(sb) == 1
@@ -51,15 +51,14 @@ class Matmul(Function):
 
 
 def _vector_grads(g, a, b, sa, sb, na, nb) -> tuple:
-    """Matmul's gradients where an operand is a vector, as PyTorch writes them (one op each,
-    so a double backward records no reshapes)."""
+    """Matmul's gradients for dot and matrix @ vector, as PyTorch writes them (one op each,
+    so a double backward records no reshapes). (vector @ matrix is PyTorch's unsqueeze, mm,
+    squeeze: the general path records just that.)"""
     if len(sa) == 1 and len(sb) == 1:  # a . b: g is a scalar
         return g * b if na else None, g * a if nb else None
-    if len(sb) == 1:  # A v: dA = g v^T (an outer product), dv = A^T g
-        return (g.unsqueeze(-1) * b if na else None,
-                a.transpose(0, 1) @ g if nb else None)
-    # v A: dv = A g, dA = v g^T
-    return b @ g if na else None, a.unsqueeze(-1) * g if nb else None
+    # A v: dA = g v^T (an outer product), dv = A^T g
+    return (g.unsqueeze(-1) * b if na else None,
+            a.transpose(0, 1) @ g if nb else None)
 
 
 class Mm(Matmul):
