@@ -69,12 +69,13 @@ def _make_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
     result = []
     for i, (out, g) in enumerate(zip(outputs, grads)):
         if g is None:
-            if out._data.size != 1:
+            data = out._data
+            if data.size != 1:
                 raise RuntimeError("grad can be implicitly created only for scalar outputs")
-            if not out.is_floating_point():
+            if data.dtype.kind != "f":
                 raise RuntimeError("grad can be implicitly created only for real scalar outputs "
                                    f"but got {out.dtype}")
-            g = Tensor._make(out.xp.ones_like(out._data), out._device)
+            g = Tensor._make(out.xp.ones(data.shape, data.dtype), out._device)
         else:
             if not isinstance(g, Tensor):
                 raise TypeError(f"gradients can be either Tensors or None, but got "
