@@ -16,10 +16,6 @@ def _quiet():
     return np.errstate(divide="ignore", invalid="ignore", over="ignore")
 
 
-def _shape(x):
-    return x._data.shape if isinstance(x, Tensor) else ()
-
-
 class _Binary(Function):
     _scalar_edges = True  # PyTorch wraps Python numbers into tensors: they get (None, 0) edges
 
