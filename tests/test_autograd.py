@@ -626,6 +626,24 @@ def test_custom_function_gradcheck_and_wrong_gradient_detected():
     assert minigrad.autograd.gradcheck(BadSquare.apply, (x,), raise_exception=False) is False
 
 
+def test_custom_function_returning_an_input_marked_non_differentiable():
+    def s(T):
+        class Same(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.mark_non_differentiable(x)
+                return x
+
+            @staticmethod
+            def backward(ctx, g):
+                return g
+
+        x = T.ones(2, requires_grad=True)
+        y = Same.apply(x)
+        return [y is x, y.requires_grad, y.grad_fn is None]
+    assert run_both(s) == [False, False, True]
+
+
 def test_custom_function_wrong_number_or_shape_of_gradients():
     def s(T):
         class TwoGrads(T.autograd.Function):

@@ -182,7 +182,8 @@ class Function:
         if not state.enabled:  # no_grad, or a backward formula without create_graph
             ctx._recording = False
             return cls.forward(ctx, *args, **kwargs)
-        if True not in needs:
+        record = True in needs
+        if not record:
             ctx._recording = False
         # forward itself is never recorded: its internal steps are not part of the graph.
         state.enabled = False
@@ -190,21 +191,19 @@ class Function:
             out = cls.forward(ctx, *args, **kwargs)
         finally:
             state.enabled = True
-        return out if ctx._recording is False else _record(cls, ctx, args, needs, out)
+        return _record(cls, ctx, args, needs, out) if record else out
 
 
 def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -> Any:
     """Make ``ctx`` the grad_fn of the outputs and link it to the inputs' nodes."""
     # An edge per tensor argument (and per Python number for the arithmetic ops, which PyTorch
-    # wraps into tensors): (the node that made the input, which of its outputs), and what the
-    # gradient sent along it must look like: (shape, dtype), None where none is wanted.
-    # Kept as flat tuples (nodes; output numbers; shapes; dtype codes) rather than a tuple of
-    # pairs: the garbage collector stops tracking a tuple of plain values, so a node costs
-    # its passes two objects, not five, and a deep graph would otherwise slow every pass.
-    nodes, nrs, shapes, dtypes = [], [], [], []
-    arg_index = None  # which argument each edge belongs to; None: edge i is argument i
-    i = 0
-    for a, need in zip(args, needs):
+    # wraps into tensors): the node that made the input and which of its outputs it is, and
+    # what the gradient sent back along the edge must look like (shape, dtype code); None
+    # where no gradient is wanted. Kept as flat tuples of plain values rather than a tuple of
+    # pairs: the garbage collector stops tracking such tuples, so a node costs its passes two
+    # objects, not five, and a deep graph would otherwise slow every pass.
+    nodes, nrs, shapes, dtypes, positions = [], [], [], [], []
+    for i, (a, need) in enumerate(zip(args, needs)):
         if need:
             fn = a.grad_fn
             if fn is None:
@@ -221,60 +220,48 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
             nrs.append(0)
             shapes.append(None)
             dtypes.append(None)
-        elif arg_index is None:  # an argument without an edge (a dim, a shape): keep count
-            arg_index = list(range(i))
-        if arg_index is not None and len(arg_index) < len(nodes):
-            arg_index.append(i)
-        i += 1
+        else:
+            continue  # an argument without an edge (a dim, a shape)
+        positions.append(i)
     ctx._next_nodes, ctx._next_nrs = tuple(nodes), tuple(nrs)
     ctx._input_shapes, ctx._input_dtypes = tuple(shapes), tuple(dtypes)
-    if arg_index is not None:
-        ctx._arg_index = tuple(arg_index)
+    if len(positions) != len(args):
+        ctx._arg_index = tuple(positions)
     ctx._seq = next(_sequence)
     if anomaly.state.enabled:
         ctx._trace = traceback.format_stack()[:-2]
-    if type(out) is Tensor:  # the common case: one output (not an input returned as is)
-        for a in args:
-            if out is a:
-                break
-        else:
-            non_diff = ctx._non_differentiable
-            if out._data.dtype.kind == "f" and (non_diff is None or id(out) not in non_diff):
-                out.grad_fn, out._output_nr, out._requires_grad = ctx, 0, True
-            if ctx._saved:
-                _unsave_outputs(ctx)
-            return out
-    single = not isinstance(out, tuple)
-    outs = [out] if single else list(out)
-    meta = []
-    non_diff = ctx._non_differentiable
-    for nr, o in enumerate(outs):
-        if isinstance(o, Tensor):
-            differentiable = non_diff is None or id(o) not in non_diff
-            for a in args:
-                if o is a:
-                    # forward returned an input as is: the output needs its own identity (the
-                    # same memory and version counter, like a view)
-                    alias = Tensor._make(o._data, o._device)
-                    alias._vc = o._counter()
-                    o = outs[nr] = alias
-                    break
-            if differentiable and o._data.dtype.kind == "f":
-                o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
-            meta.append((o._data.shape, o._data.dtype, o._device))
-        else:
-            meta.append(None)
-    if not single:  # what backward needs to give outputs without a gradient zeros
-        ctx._output_meta = tuple(meta)
-    _unsave_outputs(ctx)
-    return outs[0] if single else tuple(outs)
-
-
-def _unsave_outputs(ctx: BackwardNode) -> None:
-    """A saved output must not be held as a tensor: output -> node -> output is a cycle."""
+    if isinstance(out, tuple):
+        out = tuple([_claim_output(ctx, o, nr, args) for nr, o in enumerate(out)])
+        # what backward needs to give the outputs that got no gradient zeros
+        ctx._output_meta = tuple(None if not isinstance(o, Tensor) else
+                                 (o._data.shape, o._data.dtype, o._device) for o in out)
+    else:
+        out = _claim_output(ctx, out, 0, args)
+    # A saved output must not be held as a tensor: output -> node -> output is a cycle.
     for s in ctx._saved:
         if s is not None and s.tensor is not None and s.tensor.grad_fn is ctx:
             s.make_output(s.tensor._output_nr)
+    return out
+
+
+def _claim_output(ctx: BackwardNode, o: Any, nr: int, args: tuple) -> Any:
+    """Make ``ctx`` the grad_fn of output ``nr`` (unless it is not a float tensor, or was
+    marked non-differentiable)."""
+    if not isinstance(o, Tensor):
+        return o
+    non_diff = ctx._non_differentiable
+    differentiable = o._data.dtype.kind == "f" and (non_diff is None or id(o) not in non_diff)
+    for a in args:
+        if o is a:
+            # forward returned an input as is: the output needs its own identity (the same
+            # memory and version counter, like a view)
+            alias = Tensor._make(o._data, o._device)
+            alias._vc = o._counter()
+            o = alias
+            break
+    if differentiable:
+        o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
+    return o
 
 
 class InplaceFunction(Function):

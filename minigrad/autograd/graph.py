@@ -150,7 +150,7 @@ class SavedTensor:
     """
 
     __slots__ = ("tensor", "version", "data", "counter", "device", "requires_grad",
-                 "output_nr", "producer")
+                 "output_nr")
 
     def __init__(self, t: Tensor) -> None:
         self.tensor = t
@@ -173,30 +173,31 @@ class SavedTensor:
 
     def unpack(self, node: Node) -> Tensor:
         t = self.tensor
-        if t is not None:
+        if t is not None:  # an input: the tensor itself
             if t._vc is None or t._vc.value == self.version:
                 return t
-            self.counter = t._vc
-        if self.counter.value != self.version:
-            t = self.tensor
-            shape = list(t.shape) if t is not None else list(self.data.shape)
-            dt = (t._data if t is not None else self.data).dtype
-            kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-                    "int64": "LongTensor", "int32": "IntTensor", "bool": "BoolTensor"}.get(
-                        dt.name, "Tensor")
-            producer = t.grad_fn if t is not None else node
-            nr = t._output_nr if t is not None else self.output_nr
-            which = (f", which is output {nr} of "
-                     f"{re.sub(r'Backward[0-9]*$', '', producer.name())},"
-                     if producer is not None else "")
-            raise RuntimeError(
-                "one of the variables needed for gradient computation has been modified by an "
-                f"inplace operation: [torch.{kind} {shape}]{which} is at version "
-                f"{self.counter.value}; expected version {self.version} instead. Hint: enable "
-                "anomaly detection to find the operation that failed to compute its gradient, "
-                "with torch.autograd.set_detect_anomaly(True, check_nan=False).")
-        t = Tensor._make(self.data, self.device, self.requires_grad)
-        t._vc = self.counter
-        if self.requires_grad:
-            t.grad_fn, t._output_nr = node, self.output_nr
-        return t
+        elif self.counter.value == self.version:  # an output: rebuilt around its array
+            t = Tensor._make(self.data, self.device, self.requires_grad)
+            t._vc = self.counter
+            if self.requires_grad:
+                t.grad_fn, t._output_nr = node, self.output_nr
+            return t
+        raise self._modified_error(node)
+
+    def _modified_error(self, node: Node) -> RuntimeError:
+        """PyTorch's error for a saved tensor changed in place since it was saved."""
+        t = self.tensor
+        data = t._data if t is not None else self.data
+        kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
+                "int64": "LongTensor", "int32": "IntTensor", "bool": "BoolTensor"}.get(
+                    data.dtype.name, "Tensor")
+        producer = t.grad_fn if t is not None else node
+        nr = t._output_nr if t is not None else self.output_nr
+        which = (f", which is output {nr} of {re.sub(r'Backward[0-9]*$', '', producer.name())},"
+                 if producer is not None else "")
+        return RuntimeError(
+            "one of the variables needed for gradient computation has been modified by an "
+            f"inplace operation: [torch.{kind} {list(data.shape)}]{which} is at version "
+            f"{self.current_version}; expected version {self.version} instead. Hint: enable "
+            "anomaly detection to find the operation that failed to compute its gradient, "
+            "with torch.autograd.set_detect_anomaly(True, check_nan=False).")

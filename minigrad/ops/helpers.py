@@ -97,9 +97,7 @@ def out(arr, dev, dtype=None) -> Tensor:
         arr = np.asarray(arr)
     if dtype is not None and arr.dtype is not dtype and arr.dtype != dtype:
         arr = arr.astype(dtype)
-    t = object.__new__(Tensor)  # Tensor._make, inlined: every op's output passes here
-    t._data, t._device, t._requires_grad, t.grad_fn, t._output_nr = arr, dev, False, None, 0
-    return t
+    return Tensor._make(arr, dev)
 
 
 def broadcast_shape(s1: tuple, s2: tuple) -> tuple:

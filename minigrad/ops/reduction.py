@@ -23,7 +23,7 @@ def _kept_shape(shape: tuple, dims: tuple) -> tuple:
 def _spread(g: Tensor, shape: tuple, dims: tuple) -> Tensor:
     """Undo a reduction's shape: put the reduced dims back as 1s, then broadcast."""
     if g._data.ndim:  # (a 0-d g, from a full reduction, broadcasts as it is)
-        kept = _kept_shape(shape, dims if dims is not None else range(len(shape)))
+        kept = _kept_shape(shape, dims)
         if g._data.shape != kept:
             g = g.reshape(kept)
     return g.expand(shape)

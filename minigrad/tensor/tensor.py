@@ -80,6 +80,7 @@ class Tensor(TensorMethods):
     def _make(data, device: backend.device, requires_grad: bool = False) -> "Tensor":
         """The fast internal constructor: wrap an array we already own (no copy, no checks)."""
         t = object.__new__(Tensor)
+        # _init's assignments, written out: this runs for every op's output
         t._data, t._device, t._requires_grad, t.grad_fn, t._output_nr = (
             data, device, requires_grad, None, 0)
         return t
@@ -368,6 +369,7 @@ class Tensor(TensorMethods):
 
 
 def _init(t: Tensor, data, device) -> None:
+    """Set the slots every tensor has (the other attributes default to the class's)."""
     t._data, t._device, t._requires_grad, t.grad_fn, t._output_nr = data, device, False, None, 0
 
 
