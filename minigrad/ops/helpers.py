@@ -4,9 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..tensor.dtypes import KIND_ORDER, promote
 from ..tensor.tensor import Tensor
 
-_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 _DEFAULT = {0: np.dtype(np.bool_), 1: np.dtype(np.int64), 2: np.dtype(np.float32)}
 
 
@@ -21,9 +21,9 @@ def result_dtype(*xs) -> np.dtype:
         if isinstance(x, Tensor):
             d = x._data.dtype
             if x._data.ndim:
-                dim = _promote(dim, d)
+                dim = promote(dim, d)
             else:
-                zero = _promote(zero, d)
+                zero = promote(zero, d)
         elif isinstance(x, (bool, np.bool_)):
             scalar_cat = max(scalar_cat, 0)
         elif isinstance(x, (int, np.integer)):
@@ -31,22 +31,11 @@ def result_dtype(*xs) -> np.dtype:
         else:
             scalar_cat = max(scalar_cat, 2)
     result = dim
-    if zero is not None and (result is None or _CATEGORY[zero.kind] > _CATEGORY[result.kind]):
+    if zero is not None and (result is None or KIND_ORDER[zero.kind] > KIND_ORDER[result.kind]):
         result = zero
-    if scalar_cat >= 0 and (result is None or scalar_cat > _CATEGORY[result.kind]):
+    if scalar_cat >= 0 and (result is None or scalar_cat > KIND_ORDER[result.kind]):
         result = _DEFAULT[scalar_cat]
     return result
-
-
-def _promote(d1: "np.dtype | None", d2: np.dtype) -> np.dtype:
-    """Two tensors' dtypes: the higher category wins as it is (int64 with float32 is float32,
-    where NumPy says float64); within a category, the wider type (uint8 with int8 is int16)."""
-    if d1 is None or d1 == d2:
-        return d2
-    c1, c2 = _CATEGORY[d1.kind], _CATEGORY[d2.kind]
-    if c1 != c2:
-        return d1 if c1 > c2 else d2
-    return np.promote_types(d1, d2)
 
 
 _TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",

@@ -19,10 +19,9 @@ from typing import Callable
 import numpy as np
 
 from ..autograd import grad_mode
+from ..tensor.dtypes import KIND_ORDER
 from ..tensor.tensor import Tensor
 from .helpers import broadcast_shape, operands, type_name
-
-_CATEGORY = {"b": 0, "u": 1, "i": 1, "f": 2}
 
 
 def apply_inplace(a: Tensor, recorded: Callable[[Tensor], Tensor], direct: Callable[[], None],
@@ -56,7 +55,7 @@ def apply_inplace(a: Tensor, recorded: Callable[[Tensor], Tensor], direct: Calla
 
 
 def check_cast(a: Tensor, result_dtype: np.dtype) -> None:
-    if _CATEGORY[result_dtype.kind] > _CATEGORY[a._data.dtype.kind]:
+    if KIND_ORDER[result_dtype.kind] > KIND_ORDER[a._data.dtype.kind]:
         raise RuntimeError(f"result type {type_name(result_dtype)} can't be cast to the desired "
                            f"output type {type_name(a._data.dtype)}")
 

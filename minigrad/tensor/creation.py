@@ -54,20 +54,8 @@ def _number(value):
 
 
 # ----------------------------------------------------------------------------- tensor()
-_KIND_ORDER = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
 _PY_SCALAR_DTYPES = {bool: np.dtype(np.bool_), int: np.dtype(np.int64),
                      float: np.dtype(np.float32)}
-
-
-def _promote(a: "np.dtype | None", b: np.dtype) -> np.dtype:
-    """PyTorch's ``promote_types``: a float beats any integer and an integer beats bool (so
-    int32 with float16 is float16, where NumPy says float32); within a kind, NumPy's rule."""
-    if a is None or a == b:
-        return b
-    ka, kb = _KIND_ORDER[a.kind], _KIND_ORDER[b.kind]
-    if ka != kb:
-        return a if ka > kb else b
-    return np.promote_types(a, b)
 
 
 def _scalar_dtype(x) -> np.dtype:
@@ -124,13 +112,13 @@ def _scan(x, shape: tuple, dim: int) -> "np.dtype | None":
         # The common case, a row of plain Python numbers: look at their types, not each item.
         result = None
         for t in item_types:
-            result = _promote(result, _PY_SCALAR_DTYPES[t])
+            result = dtypes.promote(result, _PY_SCALAR_DTYPES[t])
         return result
     result = None
     for item in x:
         d = _scan(item, shape, dim + 1)
         if d is not None:
-            result = _promote(result, d)
+            result = dtypes.promote(result, d)
     return result
 
 

@@ -13,8 +13,7 @@ import numpy as np
 class dtype:
     """A tensor's element type, like ``torch.dtype``: one object per type, compared by identity."""
 
-    __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize",
-                 "_category")
+    __slots__ = ("name", "np", "is_floating_point", "is_complex", "is_signed", "itemsize")
 
     def __init__(self, name: str, np_dtype, category: int):
         self.name = name
@@ -23,13 +22,29 @@ class dtype:
         self.is_complex = False
         self.is_signed = self.np.kind in "if"
         self.itemsize = self.np.itemsize
-        self._category = category  # 0 bool < 1 integer < 2 floating: PyTorch's promotion order
 
     def __repr__(self) -> str:
         return f"torch.{self.name}"
 
     def __reduce__(self):
         return (_by_name, (self.name,))
+
+
+# PyTorch's order of kinds in type promotion, by NumPy's kind codes: bool < integer <
+# floating (< complex, which minigrad's tensors don't have).
+KIND_ORDER = {"b": 0, "u": 1, "i": 1, "f": 2, "c": 3}
+
+
+def promote(a: "np.dtype | None", b: np.dtype) -> np.dtype:
+    """PyTorch's ``promote_types`` on NumPy dtypes: the higher kind wins as it is (int64 with
+    float32 is float32, and int32 with float16 is float16, where NumPy would widen); within a
+    kind, the wider type (uint8 with int8 is int16). ``a`` may be None (nothing yet)."""
+    if a is None or a == b:
+        return b
+    ka, kb = KIND_ORDER[a.kind], KIND_ORDER[b.kind]
+    if ka != kb:
+        return a if ka > kb else b
+    return np.promote_types(a, b)
 
 
 float16 = half = dtype("float16", np.float16, 2)
