@@ -81,29 +81,15 @@ def numpy_step(params: list[np.ndarray], x: np.ndarray, y: np.ndarray) -> float:
     return loss
 
 
-def make_minigrad(x_np: np.ndarray, y_np: np.ndarray):
-    import minigrad as mg
-    model = _model(mg)
-    opt = mg.optim.SGD(model.parameters(), lr=LR)
-    x, y = mg.from_numpy(x_np), mg.from_numpy(y_np)
+def make_step(lib, x_np: np.ndarray, y_np: np.ndarray):
+    """One SGD step of the model, the same code for minigrad and PyTorch (``lib``)."""
+    model = _model(lib)
+    opt = lib.optim.SGD(model.parameters(), lr=LR)
+    x, y = lib.from_numpy(x_np), lib.from_numpy(y_np)
 
     def step():
         opt.zero_grad()
-        loss = mg.nn.functional.cross_entropy(model(x), y)
-        loss.backward()
-        opt.step()
-    return step
-
-
-def make_torch(x_np: np.ndarray, y_np: np.ndarray):
-    import torch
-    model = _model(torch)
-    opt = torch.optim.SGD(model.parameters(), lr=LR)
-    x, y = torch.from_numpy(x_np), torch.from_numpy(y_np)
-
-    def step():
-        opt.zero_grad()
-        loss = torch.nn.functional.cross_entropy(model(x), y)
+        loss = lib.nn.functional.cross_entropy(model(x), y)
         loss.backward()
         opt.step()
     return step
@@ -136,8 +122,9 @@ def torch_ms(n: int, warmup: int, repeat: int) -> float | None:
 
 
 def pytorch_ms(n: int, warmup: int, repeat: int) -> float:
+    import torch
     x, y = batch(n)
-    return interleaved_ms({"pytorch": make_torch(x, y)}, warmup, repeat)["pytorch"]
+    return interleaved_ms({"pytorch": make_step(torch, x, y)}, warmup, repeat)["pytorch"]
 
 
 def check_same_update() -> float:
@@ -167,6 +154,7 @@ def run(quick: bool = False, batches: list[int] = (128, 1024), warmup: int | Non
         env = {k: v for k, v in os.environ.items() if k not in timing.BLAS_VARS}
         return timing.isolated("mlp_step", "run", quick, list(batches), warmup, repeat,
                                env=env, echo=True)
+    import minigrad as mg
     timing.header("mlp: one SGD step, 784-256-256-10 ReLU MLP, float32",
                   f"ms per step; median of {repeat} after {warmup} warm-up steps; minigrad and "
                   "NumPy in turns, PyTorch in its own process")
@@ -177,7 +165,7 @@ def run(quick: bool = False, batches: list[int] = (128, 1024), warmup: int | Non
         x, y = batch(n)
         params = initial_weights()
         ms = interleaved_ms({"numpy (by hand)": lambda: numpy_step(params, x, y),
-                             "minigrad": make_minigrad(x, y)}, warmup, repeat)
+                             "minigrad": make_step(mg, x, y)}, warmup, repeat)
         t = torch_ms(n, warmup, repeat)
         if t is not None:
             ms["pytorch"] = t
@@ -241,7 +229,8 @@ def profile(n: int, repeat: int) -> int:
     for part, us in phases_us(n, repeat).items():
         print(f"  {part:<16} {us:8.1f}")
     x, y = batch(n)
-    step = make_minigrad(x, y)
+    import minigrad as mg
+    step = make_step(mg, x, y)
     for _ in range(5):
         step()
     prof = cProfile.Profile()

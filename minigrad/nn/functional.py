@@ -217,16 +217,22 @@ def _check_reduction(reduction: str) -> None:
         raise ValueError(f"{reduction} is not a valid value for reduction")
 
 
+def _warn_if_target_size_differs(input: Tensor, target: Tensor) -> None:
+    """PyTorch's warning for a regression loss whose target would broadcast (and its error,
+    if the two shapes don't broadcast at all)."""
+    if target.shape != input.shape:
+        warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
+                      f"size ({input.shape}). This will likely lead to incorrect results due to "
+                      "broadcasting. Please ensure they have the same size.", stacklevel=3)
+        broadcast_shape(input.shape, target.shape)
+
+
 def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
              reduction: str = "mean", weight=None) -> Tensor:
     """Mean squared error: mean((input - target)^2)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
-    if target.shape != input.shape:
-        warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
-                      f"size ({input.shape}). This will likely lead to incorrect results due to "
-                      "broadcasting. Please ensure they have the same size.", stacklevel=2)
-        broadcast_shape(input.shape, target.shape)
+    _warn_if_target_size_differs(input, target)
     return nn_ops.MseLoss.apply(input, target, reduction=reduction)
 
 
@@ -235,10 +241,7 @@ def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     """Mean absolute error: mean(|input - target|)."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
-    if target.shape != input.shape:
-        warnings.warn(f"Using a target size ({target.shape}) that is different to the input "
-                      f"size ({input.shape}). This will likely lead to incorrect results due to "
-                      "broadcasting. Please ensure they have the same size.", stacklevel=2)
+    _warn_if_target_size_differs(input, target)
     loss = (input - target).abs()
     return loss if reduction == "none" else loss.sum() if reduction == "sum" else loss.mean()
 

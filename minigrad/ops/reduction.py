@@ -284,21 +284,20 @@ def mean(a: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
 
 
 def var(a: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+    return Var.apply(a, **_dispersion_args(a, dim, unbiased, keepdim, correction))
+
+
+def std(a: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+    return Std.apply(a, **_dispersion_args(a, dim, unbiased, keepdim, correction))
+
+
+def _dispersion_args(a: Tensor, dim, unbiased, keepdim: bool, correction) -> dict:
+    """var's and std's arguments, PyTorch's ways of giving them made one."""
     if isinstance(dim, bool):  # var(unbiased) — the old positional form
         dim, unbiased = None, dim
     if correction is None:
         correction = 1 if unbiased is None or unbiased else 0
-    return Var.apply(a, dims=normalize_dims(dim, a._data.ndim), correction=correction,
-                     keepdim=keepdim)
-
-
-def std(a: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
-    if isinstance(dim, bool):  # std(unbiased) — the old positional form
-        dim, unbiased = None, dim
-    if correction is None:
-        correction = 1 if unbiased is None or unbiased else 0
-    return Std.apply(a, dims=normalize_dims(dim, a._data.ndim), correction=correction,
-                     keepdim=keepdim)
+    return dict(dims=normalize_dims(dim, a._data.ndim), correction=correction, keepdim=keepdim)
 
 
 class Norm(Function):
