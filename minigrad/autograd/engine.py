@@ -176,11 +176,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                 waiting = deps.get(child)
                 if waiting is None:  # no node (an input that needs no grad), or not needed
                     continue
-                buf = buffers.get(child)
-                if buf is None:
-                    buf = buffers[child] = [None] * _num_outputs(child)
-                if g is not None:
-                    buf[nr] = g if buf[nr] is None else buf[nr] + g
+                _add_to_buffer(buffers, child, nr, g)
                 deps[child] = waiting - 1
                 if waiting == 1:
                     heapq.heappush(heap, (-child._seq, child))
@@ -209,11 +205,14 @@ def _num_outputs(node: Node) -> int:
     return 1 if meta is None else len(meta)
 
 
-def _add_to_buffer(buffers: dict, node: Node, nr: int, g: Tensor) -> None:
+def _add_to_buffer(buffers: dict, node: Node, nr: int, g: "Tensor | None") -> None:
+    """Add ``g`` into what ``node``'s output ``nr`` has received (the buffer exists once any
+    edge has delivered, even a None)."""
     buf = buffers.get(node)
     if buf is None:
         buf = buffers[node] = [None] * _num_outputs(node)
-    buf[nr] = g if buf[nr] is None else buf[nr] + g
+    if g is not None:
+        buf[nr] = g if buf[nr] is None else buf[nr] + g
 
 
 def _count_dependencies(roots: list, targets: dict):
