@@ -108,7 +108,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
         if not isinstance(t, Tensor):
             raise TypeError(f"inputs must be Tensors, got {type(t).__name__} at index {i}")
         if not t._requires_grad:
-            raise RuntimeError(f"One of the differentiated Tensors does not require grad")
+            raise RuntimeError("One of the differentiated Tensors does not require grad")
         edge = (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t._grad_accumulator(), 0)
         targets.setdefault(edge[0], []).append((edge[1], i))
 

@@ -3,7 +3,6 @@ from __future__ import annotations
 
 from typing import Callable
 
-from ..tensor.tensor import Tensor
 from .engine import grad
 
 

@@ -109,7 +109,6 @@ def gradgradcheck(fn: Callable, inputs, grad_outputs=None, *, eps: float = 1e-6,
     """gradcheck of the gradient itself: checks the backward of the backward
     (``create_graph=True``) against finite differences of the first backward."""
     inputs = _as_tuple(inputs)
-    diff = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
     with grad_mode.no_grad():
         outs = _outputs(fn, inputs)
     if grad_outputs is None:
