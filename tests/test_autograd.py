@@ -138,6 +138,52 @@ def test_user_gradient_is_not_aliased_into_grad():
     assert run_both(s) == [[2, 2], [1, 1]]
 
 
+def test_grad_shared_with_others_is_never_taken_as_grad():
+    # AccumulateGrad keeps a gradient's memory as .grad only when nothing else holds it; here
+    # something always does, so accumulating again must not change what the others see.
+    def s(T):
+        seen = []
+        x = T.tensor([1., 2.], requires_grad=True)
+        x.register_hook(lambda g: seen.append(g))            # a hook keeps the gradient
+        (x * 2).sum().backward()
+        a, b = T.tensor([1.], requires_grad=True), T.tensor([1.], requires_grad=True)
+        (a + b).sum().backward()                             # one gradient tensor, two leaves
+        w = T.tensor([3., 4.], requires_grad=True)
+        v = T.tensor([1., 1.])
+        (w + 0).backward(v)                                  # the user's gradient, passed through
+        for _ in range(2):
+            (x * 2).sum().backward()
+            (a + b).sum().backward()
+            (w + 0).backward(v)
+        return [seen[0], a.grad, b.grad, v, w.grad]
+    assert run_both(s) == [[2, 2], [3], [3], [1, 1], [3, 3]]
+
+
+def test_private_gradient_memory_becomes_grad_without_a_copy():
+    # A gradient only the engine holds becomes .grad as it is (PyTorch steals it too): a
+    # training step would otherwise copy every weight's gradient once.
+    made = []
+
+    class Scale(minigrad.autograd.Function):
+        @staticmethod
+        def forward(ctx, x):
+            return x * 2
+
+        @staticmethod
+        def backward(ctx, g):
+            r = g * 2
+            made.append(weakref.ref(r._data))
+            return r
+
+    x = minigrad.randn(3, requires_grad=True)
+    Scale.apply(x).sum().backward()
+    assert x.grad._data is made[0]()
+    lin = minigrad.nn.Linear(4, 3)
+    lin(minigrad.randn(2, 4)).sum().backward()
+    assert lin.weight.grad._data.base is not None  # (a transposed product's view, taken)
+    np.testing.assert_allclose(x.grad.numpy(), 2)
+
+
 def test_backward_twice_raises_and_retain_graph_allows_it():
     def s(T):
         x = T.tensor([1., 2.], requires_grad=True)

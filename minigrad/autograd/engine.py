@@ -153,7 +153,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                     for fn in _observers:
                         fn(node, tuple(node_grads), None)
                 continue
-            if needed is not None and not needed.get(node, False):
+            if needed is not None and node not in needed:
                 continue  # a target with nothing wanted beyond it
             if _all_none(node_grads):  # nothing arrived: nothing to send
                 out_grads = (None,) * len(node._next_nodes)
@@ -180,6 +180,9 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                 deps[child] = waiting - 1
                 if waiting == 1:
                     heapq.heappush(heap, (-child._seq, child))
+            # Hold no gradient past its hand-over: AccumulateGrad takes a gradient nobody else
+            # holds as .grad instead of copying it (graph._stealable).
+            out_grads = g = None
     finally:
         state.enabled = prev
         errstate.__exit__(None, None, None)
@@ -216,56 +219,40 @@ def _add_to_buffer(buffers: dict, node: Node, nr: int, g: "Tensor | None") -> No
 
 
 def _count_dependencies(roots: list, targets: dict):
-    """Count edges into every node reachable from the roots (iteratively).
+    """Count edges into every node reachable from the roots (iteratively, one pass).
 
-    With targets, also work out which nodes lie on a path to a target (``needed``): only those
-    run, and only edges between them count.
+    With targets, also work out which nodes lie on a path to a target: only those run. Every
+    parent of such a node is on a path too, so their counts are the plain ones; ``needed`` holds
+    the nodes with a child on a path (a target with nothing wanted beyond it doesn't run).
     """
-    if not targets:
-        # One pass: a node's count goes up by one for every edge into it.
-        deps = dict.fromkeys(roots, 0)  # a node may be the root of several outputs
-        stack = list(deps)
-        while stack:
-            for child in stack.pop()._next_nodes:
-                if child is not None:
-                    n = deps.get(child)
-                    if n is None:  # first visit: walk on from it
-                        deps[child] = 1
-                        stack.append(child)
-                    else:
-                        deps[child] = n + 1
-        return deps, None
-    # With targets: walk down once, noting each node's parents; then walk up from the targets.
-    # The nodes reached on the way up are the ones on a path to a target: only they run.
-    children: dict[Node, list] = {}
-    parents: dict[Node, list] = {}
-    stack = list(dict.fromkeys(roots))
-    seen = set(stack)
+    deps = dict.fromkeys(roots, 0)  # a node may be the root of several outputs
+    parents: dict[Node, list] | None = {} if targets else None
+    stack = list(deps)
     while stack:
         node = stack.pop()
-        kids = children[node] = [c for c in node._next_nodes if c is not None]
-        for c in kids:
-            parents.setdefault(c, []).append(node)
-            if c not in seen:
-                seen.add(c)
-                stack.append(c)
-    keep = {t for t in targets if t in seen}
+        for child in node._next_nodes:
+            if child is not None:
+                n = deps.get(child)
+                if n is None:  # first visit: walk on from it
+                    deps[child] = 1
+                    stack.append(child)
+                else:
+                    deps[child] = n + 1
+                if parents is not None:
+                    parents.setdefault(child, []).append(node)
+    if not targets:
+        return deps, None
+    # Walk up from the targets: the nodes reached are the ones on a path to a target.
+    keep = {t for t in targets if t in deps}
+    needed = set()
     stack = list(keep)
     while stack:
         for p in parents.get(stack.pop(), ()):
+            needed.add(p)
             if p not in keep:
                 keep.add(p)
                 stack.append(p)
-    # A kept node runs only if something it sends to leads on to a target (a target with
-    # nothing wanted beyond it just hands over its gradient).
-    deps = dict.fromkeys(keep, 0)
-    needed = {}
-    for n in keep:
-        kept = [c for c in children[n] if c in keep]
-        needed[n] = bool(kept)
-        for c in kept:
-            deps[c] += 1
-    return deps, needed
+    return {n: deps[n] for n in keep}, needed
 
 
 def backward(tensors: _TensorOrTensors, grad_tensors=None, retain_graph: bool | None = None,

@@ -174,10 +174,8 @@ class Function:
         """Run ``forward`` (not recorded) and, if needed, record a node for the outputs.
         Keyword arguments go to ``forward`` too but are never graph inputs."""
         ctx = cls._backward_cls()
-        needs = []
-        for a in args:
-            needs.append(isinstance(a, Tensor) and a._requires_grad)
-        ctx.needs_input_grad = needs = tuple(needs)
+        ctx.needs_input_grad = needs = tuple([isinstance(a, Tensor) and a._requires_grad
+                                              for a in args])
         state = grad_mode.state
         if not state.enabled:  # no_grad, or a backward formula without create_graph
             ctx._recording = False
@@ -202,8 +200,10 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
     # where no gradient is wanted. Kept as flat tuples of plain values rather than a tuple of
     # pairs: the garbage collector stops tracking such tuples, so a node costs its passes two
     # objects, not five, and a deep graph would otherwise slow every pass.
-    nodes, nrs, shapes, dtypes, positions = [], [], [], [], []
-    for i, (a, need) in enumerate(zip(args, needs)):
+    nodes, nrs, shapes, dtypes = [], [], [], []
+    scalar_edges = cls._scalar_edges
+    skipped = False
+    for a, need in zip(args, needs):
         if need:
             fn = a.grad_fn
             if fn is None:
@@ -215,18 +215,18 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
             data = a._data
             shapes.append(data.shape)
             dtypes.append(data.dtype.char)
-        elif isinstance(a, Tensor) or (cls._scalar_edges and isinstance(a, (int, float))):
+        elif isinstance(a, Tensor) or (scalar_edges and isinstance(a, (int, float))):
             nodes.append(None)
             nrs.append(0)
             shapes.append(None)
             dtypes.append(None)
         else:
-            continue  # an argument without an edge (a dim, a shape)
-        positions.append(i)
+            skipped = True  # an argument without an edge (a dim, a shape)
     ctx._next_nodes, ctx._next_nrs = tuple(nodes), tuple(nrs)
     ctx._input_shapes, ctx._input_dtypes = tuple(shapes), tuple(dtypes)
-    if len(positions) != len(args):
-        ctx._arg_index = tuple(positions)
+    if skipped:  # which arguments the edges belong to (backward returns one per argument)
+        ctx._arg_index = tuple([i for i, a in enumerate(args) if isinstance(a, Tensor) or (
+            scalar_edges and isinstance(a, (int, float)))])
     ctx._seq = next(_sequence)
     if anomaly.state.enabled:
         ctx._trace = traceback.format_stack()[:-2]

@@ -11,6 +11,9 @@ from __future__ import annotations
 
 import itertools
 import re
+import sys
+
+import numpy as np
 from typing import Callable
 
 from ..tensor.tensor import RemovableHandle, Tensor
@@ -114,7 +117,8 @@ class AccumulateGrad(Node):
 
     def apply(self, grad_outputs: tuple) -> tuple:
         if grad_outputs[0] is not None:
-            _accumulate_into(self.variable, grad_outputs[0])
+            steal = _stealable(grad_outputs)  # (before this frame holds the gradient too)
+            _accumulate_into(self.variable, grad_outputs[0], steal)
         return ()
 
     def _run_tensor_hooks(self, grads: list) -> None:
@@ -126,18 +130,61 @@ class AccumulateGrad(Node):
                     grads[0] = new
 
 
-def _accumulate_into(t: Tensor, g: Tensor) -> None:
+def _accumulate_into(t: Tensor, g: Tensor, steal: bool = False) -> None:
     """``t.grad += g``, PyTorch's way: in place when possible; out of place when the gradient
     itself is being recorded (create_graph), so its graph is kept."""
     if t._grad is None:
-        # Store our own copy: the incoming gradient may be the user's tensor or a buffer that
-        # is still used elsewhere, and later accumulation writes into .grad in place.
-        t._grad = g if g.grad_fn is not None else Tensor._make(g._data.copy(), g._device)
+        # Later accumulation writes into .grad in place, so .grad must own its memory: copy the
+        # incoming gradient (it may be the user's tensor or a buffer still used elsewhere),
+        # unless nobody else holds it (steal).
+        if g.grad_fn is not None:
+            t._grad = g
+        else:
+            t._grad = Tensor._make(g._data if steal else g._data.copy(), g._device)
     elif grad_mode.state.enabled and (g.requires_grad or t._grad.requires_grad):
         t._grad = t._grad + g
     else:
         t._grad._data += g._data
         t._grad._counter().value += 1
+
+
+def _reference_counts(grads) -> tuple[int, int, int]:
+    """How many references there are to ``grads[0]``, to its array and to the array's base
+    (0 when the array owns its memory)."""
+    g = grads[0]
+    arr = g._data
+    base = arr.base
+    return sys.getrefcount(g), sys.getrefcount(arr), 0 if base is None else sys.getrefcount(base)
+
+
+def _stealable(grads) -> bool:
+    """Can AccumulateGrad keep the memory of the gradient ``grads[0]`` as ``.grad`` instead of
+    copying it? Only when nothing else can see that memory, which PyTorch decides the same
+    way, by reference counts: the gradient must be held only by the engine's buffer, its array
+    only by the gradient, a view's base only by the view. The counts to compare with are
+    measured once, the same way, on a gradient nobody else holds (below), so the
+    interpreter's own counting doesn't matter; a count that is off only ever costs a copy.
+    Without this, the first backward of every training step would copy every weight's
+    gradient."""
+    n_g, n_arr, n_base = _reference_counts(grads)  # first: before this frame holds anything
+    g = grads[0]
+    arr = g._data
+    if g.grad_fn is not None or grad_mode.state.enabled:  # create_graph: .grad is g itself
+        return False
+    if type(arr) is not np.ndarray or not arr.flags.c_contiguous:
+        return False
+    if n_g > _PRIVATE[0] or n_arr > _PRIVATE[1]:
+        return False
+    return n_base == 0 or (arr.base.base is None and n_base <= _PRIVATE_VIEW[2])
+
+
+def _private_counts(make) -> tuple[int, int, int]:
+    from ..backend import cpu
+    return _reference_counts([Tensor._make(make(), cpu)])
+
+
+_PRIVATE = _private_counts(lambda: np.empty(2, np.float32))
+_PRIVATE_VIEW = _private_counts(lambda: np.empty((2, 2), np.float32).T)
 
 
 class SavedTensor:
