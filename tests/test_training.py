@@ -2,7 +2,6 @@
 unchanged with ``import minigrad as torch`` (and print what PyTorch prints)."""
 import contextlib
 import io
-import time
 
 import numpy as np
 
@@ -27,16 +26,14 @@ def test_mlp_learns_digits():
     loss_fn = nn.CrossEntropyLoss()
     loader = DataLoader(TensorDataset(X, y), batch_size=32, shuffle=True,
                         generator=mg.Generator().manual_seed(0))
-    start = time.process_time()
     for epoch in range(8):
         for xb, yb in loader:
             opt.zero_grad()
             loss = loss_fn(model(xb), yb)
             loss.backward()
             opt.step()
-    seconds = time.process_time() - start
+    # (how fast: benchmarks/, never a timed unit test)
     assert accuracy(model, Xt, yt) >= 0.95
-    assert seconds < 20  # about 0.3 s on a laptop
 
 
 def test_small_cnn_learns_digits():
