@@ -493,7 +493,7 @@ def _graph_names(t) -> list:
 
 def test_gradient_graphs_have_pytorchs_nodes():
     """A gradient made with create_graph is built from PyTorch's own backward ops
-    (TanhBackwardBackward0, one Mv for A^T g, ...), and differentiates like PyTorch's."""
+    (TanhBackwardBackward0, ThresholdBackwardBackward0, one Mv for A^T g, ...), and differentiates like PyTorch's."""
     def s(T):
         W = T.tensor([[1., 2., 0.5], [3., 4., -1.]], dtype=T.float64)
         x = T.tensor([0.5, -0.25, 0.1], dtype=T.float64, requires_grad=True)
@@ -501,7 +501,8 @@ def test_gradient_graphs_have_pytorchs_nodes():
         out = []
         Wt = W.transpose(0, 1)  # (v @ W would be unsqueeze, mm, squeeze in PyTorch)
         for f in (lambda: (W @ x).tanh().sum(), lambda: (Wt @ v).sigmoid().sum(),
-                  lambda: T.dot(x, x.exp()), lambda: (W @ x).sum() * (Wt @ v).sum()):
+                  lambda: T.dot(x, x.exp()), lambda: (W @ x).sum() * (Wt @ v).sum(),
+                  lambda: (T.relu(W @ x) * (W @ x)).sum() + (Wt @ v).relu().sum()):
             gx, gv = T.autograd.grad(f(), (x, v), create_graph=True, allow_unused=True,
                                      materialize_grads=True)
             out.append([_graph_names(g) for g in (gx, gv) if g.grad_fn is not None])

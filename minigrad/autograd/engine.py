@@ -203,17 +203,13 @@ def _all_none(grads: list) -> bool:
     return True
 
 
-def _num_outputs(node: Node) -> int:
-    meta = node._output_meta
-    return 1 if meta is None else len(meta)
-
-
 def _add_to_buffer(buffers: dict, node: Node, nr: int, g: "Tensor | None") -> None:
     """Add ``g`` into what ``node``'s output ``nr`` has received (the buffer exists once any
     edge has delivered, even a None)."""
     buf = buffers.get(node)
     if buf is None:
-        buf = buffers[node] = [None] * _num_outputs(node)
+        meta = node._output_meta  # (kept only by nodes with several outputs)
+        buf = buffers[node] = [None] * (1 if meta is None else len(meta))
     if g is not None:
         buf[nr] = g if buf[nr] is None else buf[nr] + g
 

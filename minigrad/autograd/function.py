@@ -40,7 +40,7 @@ class BackwardNode(Node):
     _forward_cls: type  # the Function subclass; set on each generated subclass
     _saved = ()
     _freed = False
-    _recording = True
+    _recording = False     # set on the nodes that are recorded into a graph
     materialize_grads = True
     _non_differentiable = None
     _arg_index = None      # see _record
@@ -94,9 +94,18 @@ class BackwardNode(Node):
         if len(result) != len(self.needs_input_grad):
             result = self._check_count(result)
         if self._arg_index is not None:  # one result per argument; keep those with an edge
-            result = [result[i] for i in self._arg_index]
-        # One gradient per graph edge: check it fits its input (a wrong shape would otherwise
-        # broadcast silently into a wrong .grad), and give it the input's dtype.
+            result = tuple([result[i] for i in self._arg_index])
+        # One gradient per graph edge: it must fit its input (a wrong shape would otherwise
+        # broadcast silently into a wrong .grad) and have the input's dtype. Almost always it
+        # does, and the tuple is passed on as it is.
+        for g, shape, dtype in zip(result, self._input_shapes, self._input_dtypes):
+            if g is not None and (shape is None or type(g) is not Tensor or
+                                  g._data.shape != shape or g._data.dtype.char != dtype):
+                return self._fit_all(result)
+        return result
+
+    def _fit_all(self, result: tuple) -> tuple:
+        """The gradients, with None where no gradient is wanted, casts and checks done."""
         grads = []
         for g, shape, dtype in zip(result, self._input_shapes, self._input_dtypes):
             if g is None or shape is None:
@@ -178,11 +187,10 @@ class Function:
                                               for a in args])
         state = grad_mode.state
         if not state.enabled:  # no_grad, or a backward formula without create_graph
-            ctx._recording = False
             return cls.forward(ctx, *args, **kwargs)
         record = True in needs
-        if not record:
-            ctx._recording = False
+        if record:
+            ctx._recording = True
         # forward itself is never recorded: its internal steps are not part of the graph.
         state.enabled = False
         try:

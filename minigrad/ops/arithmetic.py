@@ -6,6 +6,7 @@ import math
 
 import numpy as np
 
+from ..autograd import grad_mode
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import broadcast_shape, operands, out, result_dtype, sum_to
@@ -240,10 +241,37 @@ def _check_alpha(a, other, alpha) -> None:
                            "point number.")
 
 
+def _direct(a, b) -> bool:
+    """Can ``a op b`` skip Function.apply and go straight to the array op? Yes when nothing
+    will be recorded (grad mode is off, as in backward formulas, or no operand requires grad)
+    and the operands need no type promotion, broadcasting or device check: a float tensor and
+    a Python number, or two float tensors of the same dtype, shape and device. Backward
+    formulas and optimizers are made of such ops; skipping the Function machinery for them is
+    what PyTorch's dispatcher does too, for tensors that don't require grad."""
+    if type(a) is not Tensor:
+        return False
+    kind = type(b)
+    if grad_mode.state.enabled and (a._requires_grad or kind is Tensor and b._requires_grad):
+        return False  # to be recorded
+    data = a._data
+    if data.dtype.kind != "f" or not data.ndim:
+        return False
+    if kind is float or kind is int:
+        return True
+    return (kind is Tensor and b._data.dtype is data.dtype and b._device is a._device
+            and b._data.shape == data.shape)
+
+
+def _operand(b):
+    return b._data if type(b) is Tensor else b
+
+
 def add(a, other, *, alpha=1) -> Tensor:
     if alpha != 1:
         _check_alpha(a, other, alpha)
         other = other * alpha
+    if _direct(a, other):
+        return Tensor._make(a._data + _operand(other), a._device)
     if not isinstance(a, Tensor):
         return Add.apply(other, a) if isinstance(other, Tensor) else a + other
     return Add.apply(a, other)
@@ -253,6 +281,8 @@ def sub(a, other, *, alpha=1) -> Tensor:
     if alpha != 1:
         _check_alpha(a, other, alpha)
         other = other * alpha
+    if _direct(a, other):
+        return Tensor._make(a._data - _operand(other), a._device)
     if not isinstance(a, Tensor):
         return RsubScalar.apply(other, a)
     return Sub.apply(a, other)
@@ -275,6 +305,8 @@ class RsubScalar(_Binary):
 def mul(a, other) -> Tensor:
     if not isinstance(a, Tensor):
         a, other = other, a
+    if _direct(a, other):
+        return Tensor._make(a._data * _operand(other), a._device)
     return Mul.apply(a, other)
 
 

@@ -186,7 +186,25 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return g * (y > 0)  # d relu(a)/da = 1 where a > 0, else 0
+        return ReluGrad.apply(g, y)  # g * (y > 0): d relu(a)/da = 1 where a > 0, else 0
+
+
+class ReluGrad(Function):
+    """``g * (y > 0)`` as one op, as PyTorch's ``threshold_backward``: one array expression
+    instead of a comparison and a product, and still differentiable (for create_graph)."""
+    _node_name = "ThresholdBackwardBackward0"
+
+    @staticmethod
+    def forward(ctx, g, y):
+        ctx.save_for_backward(y)
+        return out(g._data * (y._data > 0), g._device)
+
+    @staticmethod
+    def backward(ctx, gg):
+        y, = ctx.saved_tensors
+        # linear in g; flat (zero) in y, which PyTorch returns as zeros rather than nothing
+        return (ReluGrad.apply(gg, y) if ctx.needs_input_grad[0] else None,
+                out(gg.xp.zeros_like(gg._data), gg._device) if ctx.needs_input_grad[1] else None)
 
 
 class Clamp(Function):
