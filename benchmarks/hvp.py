@@ -27,6 +27,7 @@ SIZES = (256, 1024)
 # contender's arrays (DeZero's float64 gradient of W above all) evict the next one's W from
 # the cache, and turns of one run would time them all with a cold cache.
 BURST = 5
+ROUNDS = 4  # turns of this process and PyTorch's (see run)
 
 
 def inputs(n: int) -> tuple[np.ndarray, np.ndarray, np.ndarray]:
@@ -84,17 +85,18 @@ def contenders(n: int) -> dict:
     return out
 
 
-def pytorch_seconds(n: int, warmup: int, repeat: int) -> float:
-    """Run in a process of its own: PyTorch's median seconds."""
+def pytorch_runs(n: int, warmup: int, repeat: int) -> list[dict]:
+    """Run in a process of its own: PyTorch's timed runs."""
     trial = timing.stopwatch(engine_hvp(timing.optional("torch"), *inputs(n)))
-    return timing.interleaved({"pytorch": trial}, warmup, repeat, BURST)["pytorch"]["total"]
+    return timing.timed_runs({"pytorch": trial}, warmup, repeat, BURST)["pytorch"]
 
 
 def run(quick: bool = False) -> dict:
-    warmup, repeat = (5, 10) if quick else (20, 60)  # repeat x BURST runs each
+    warmup, repeat = (4, 8) if quick else (20, 60)  # repeat x BURST runs each
     timing.header("hvp: Hessian-vector product of sum(tanh(W x)) via create_graph=True",
                   f"µs per product; median of {repeat * BURST} ({repeat} turns of {BURST}) "
-                  f"after {warmup} warm-up runs; PyTorch in its own process")
+                  f"after {warmup} warm-up runs; PyTorch in its own process, "
+                  f"in {ROUNDS} turns with this one")
     has_torch = timing.optional("torch") is not None
     rows, results, targets = [], {}, []
     for n in SIZES:
@@ -102,12 +104,20 @@ def run(quick: bool = False) -> dict:
         hv = {name: fn() for name, fn in cont.items()}
         ref = hv["numpy (by hand)"]
         err = {name: float(np.abs(h - ref).max() / np.abs(ref).max()) for name, h in hv.items()}
-        us = {name: r["total"] * 1e6 for name, r in timing.interleaved(
-            {name: timing.stopwatch(fn) for name, fn in cont.items()}, warmup, repeat,
-            BURST).items()}
+        # PyTorch runs in a process of its own: to keep the machine's drift (clock speed,
+        # other load) out of the ratio, the processes take turns with this one, ROUNDS times.
+        trials = {name: timing.stopwatch(fn) for name, fn in cont.items()}
+        runs: dict[str, list] = {name: [] for name in [*cont, "pytorch"]}
+        for _ in range(ROUNDS):
+            for name, r in timing.timed_runs(trials, warmup, repeat // ROUNDS, BURST).items():
+                runs[name] += r
+            if has_torch:
+                runs["pytorch"] += timing.isolated("hvp", "pytorch_runs", n, warmup,
+                                                   repeat // ROUNDS) or []
+        us = {name: r["total"] * 1e6 if r else None
+              for name, r in timing.medians({k: v for k, v in runs.items() if v}).items()}
         if has_torch:
-            s = timing.isolated("hvp", "pytorch_seconds", n, warmup, repeat)
-            us["pytorch"] = None if s is None else s * 1e6
+            us.setdefault("pytorch", None)
         base, tt = us["numpy (by hand)"], us.get("pytorch")
         for name, u in us.items():
             rows.append([name, f"{n}x{n}", u, timing.ratio(u, base), timing.ratio(u, tt),

@@ -32,6 +32,12 @@ from . import timing
 
 SIZES = (784, 256, 256, 10)
 LR = 0.01
+# Contenders take turns of BURST steps each, the median over all steps. With turns of one step,
+# each step would run on a heap the other contender just rearranged: glibc hands the freed
+# megabytes back to the OS between the two and every step faults its memory in again (about
+# 1,200 page faults per pair of steps here, against none for either one running alone). That
+# slows both, and the one with more allocations more; it is an artefact of alternating.
+BURST = 5
 
 
 def initial_weights(seed: int = 0) -> list[np.ndarray]:
@@ -107,9 +113,10 @@ def _model(lib):
 
 # ---------------------------------------------------------------------------------- timing
 def interleaved_ms(steps: dict, warmup: int, repeat: int) -> dict:
-    """Median ms per step of each contender, timed in turns (timing.interleaved)."""
+    """Median ms per step of each contender, timed in turns of BURST steps
+    (timing.interleaved): ``repeat`` steps of each in all."""
     res = timing.interleaved({name: timing.stopwatch(step) for name, step in steps.items()},
-                             warmup, repeat)
+                             warmup, max(1, repeat // BURST), BURST)
     return {name: r["total"] * 1e3 for name, r in res.items()}
 
 
@@ -147,7 +154,7 @@ def run(quick: bool = False, batches: list[int] = (128, 1024), warmup: int | Non
         repeat: int | None = None) -> dict:
     """Print the table; return the medians and the issue's target (minigrad <= 1.15x NumPy)."""
     warmup = warmup or (3 if quick else 10)
-    repeat = repeat or (15 if quick else 100)
+    repeat = repeat or (20 if quick else 100)
     unset = [v for v in timing.BLAS_VARS if v in os.environ]
     if unset:  # read by OpenBLAS when it loads: only a fresh process can run without them
         print(f"(running this benchmark in a fresh process without {' and '.join(unset)})")
@@ -157,7 +164,7 @@ def run(quick: bool = False, batches: list[int] = (128, 1024), warmup: int | Non
     import minigrad as mg
     timing.header("mlp: one SGD step, 784-256-256-10 ReLU MLP, float32",
                   f"ms per step; median of {repeat} after {warmup} warm-up steps; minigrad and "
-                  "NumPy in turns, PyTorch in its own process")
+                  f"NumPy in turns of {BURST} steps, PyTorch in its own process")
     print(timing.blas_line())
     print(f"max |minigrad - numpy| after 3 steps: {check_same_update():.2e}")
     rows, results, targets = [], {}, []

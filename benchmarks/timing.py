@@ -46,6 +46,12 @@ def interleaved(trials: dict[str, Trial], warmup: int, repeat: int,
     is of runs with warm caches, which matters when one contender's arrays would evict the
     next one's (megabyte-sized matrices); with 1, turns are as fine-grained as can be.
     """
+    return medians(timed_runs(trials, warmup, repeat, burst))
+
+
+def timed_runs(trials: dict[str, Trial], warmup: int, repeat: int,
+               burst: int = 1) -> dict[str, list[dict]]:
+    """Every timed run of every contender, in turns as ``interleaved`` describes."""
     for _ in range(warmup):
         for trial in trials.values():
             trial()
@@ -53,6 +59,10 @@ def interleaved(trials: dict[str, Trial], warmup: int, repeat: int,
     for _ in range(repeat):
         for name, trial in trials.items():
             times[name] += [trial() for _ in range(burst)]
+    return times
+
+
+def medians(times: dict[str, list[dict]]) -> dict[str, dict]:
     return {name: {phase: statistics.median(r[phase] for r in runs) for phase in runs[0]}
             for name, runs in times.items()}
 
