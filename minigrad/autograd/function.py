@@ -50,7 +50,10 @@ class BackwardNode(Node):
         """Keep these tensors (inputs or outputs) for backward; they are checked against later
         in-place changes and freed after backward unless ``retain_graph=True``."""
         if self._recording:  # nothing to keep when no graph is being recorded
-            self._saved = tuple([None if t is None else SavedTensor(t) for t in tensors])
+            saved = []
+            for t in tensors:
+                saved.append(None if t is None else SavedTensor(t))
+            self._saved = tuple(saved)
 
     @property
     def saved_tensors(self) -> tuple:
@@ -61,7 +64,10 @@ class BackwardNode(Node):
                 "graph are freed when you call .backward() or autograd.grad(). Specify "
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
-        return tuple([None if s is None else s.unpack(self) for s in self._saved])
+        tensors = []
+        for s in self._saved:
+            tensors.append(None if s is None else s.unpack(self))
+        return tuple(tensors)
 
     saved_variables = saved_tensors
 
@@ -183,8 +189,10 @@ class Function:
         """Run ``forward`` (not recorded) and, if needed, record a node for the outputs.
         Keyword arguments go to ``forward`` too but are never graph inputs."""
         ctx = cls._backward_cls()
-        ctx.needs_input_grad = needs = tuple([isinstance(a, Tensor) and a._requires_grad
-                                              for a in args])
+        needs = []
+        for a in args:  # (a plain loop: a comprehension costs a function call in Python 3.11)
+            needs.append(isinstance(a, Tensor) and a._requires_grad)
+        ctx.needs_input_grad = needs = tuple(needs)
         state = grad_mode.state
         if not state.enabled:  # no_grad, or a backward formula without create_graph
             return cls.forward(ctx, *args, **kwargs)
