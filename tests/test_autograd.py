@@ -570,6 +570,26 @@ def test_no_grad_results_are_leaves_and_detach_cuts_the_graph():
     run_both(s)
 
 
+def test_unrecorded_arithmetic_keeps_pytorchs_types_shapes_and_errors():
+    # Arithmetic that records nothing takes a shortcut to NumPy when no promotion or
+    # broadcasting is involved; what comes out must not tell the two paths apart.
+    def s(T):
+        out = []
+        x = T.tensor([1.5, -2.], requires_grad=True)
+        h = T.tensor([1., 2.], dtype=T.float16)
+        i = T.tensor([1, 2])
+        z = T.tensor(3.)
+        with T.no_grad():
+            for r in (x * 2, x + 1.5, x - x, 2 - x, x * x, h * 0.5, h + h, i * 2, i * 1.5,
+                      z * 2, z + z, x * z, x + T.ones(1, 2), x.add(x, alpha=2)):
+                out.append([str(r.dtype), tuple(r.shape), r.requires_grad, r.is_leaf, r.double()])
+            out.append(error_of(lambda: x + T.ones(3)))
+        y = T.tensor([1., 2.])
+        out.append([(y * 2).requires_grad, (y + y).grad_fn, (x * 2).grad_fn.name()])
+        return out
+    run_both(s)
+
+
 def test_detach_shares_memory():
     def s(T):
         x = T.tensor([1., 2.], requires_grad=True)
