@@ -147,8 +147,12 @@ class BackwardNode(Node):
     def _check_count(self, result: tuple) -> tuple:
         n = len(self.needs_input_grad)
         # Extra trailing Nones are tolerated, as in PyTorch; anything else is a bug.
-        if len(result) > n and all(r is None for r in result[n:]):
-            return result[:n]
+        for r in result[n:]:
+            if r is not None:
+                break
+        else:
+            if len(result) > n:
+                return result[:n]
         raise RuntimeError(f"function {self.name()} returned an incorrect number of "
                            f"gradients (expected {n}, got {len(result)})")
 
