@@ -23,7 +23,7 @@ import numpy as np
 
 from ..tensor.tensor import Tensor
 from . import anomaly, grad_mode
-from .graph import AccumulateGrad, Node, _accumulate_into
+from .graph import AccumulateGrad, Node, _accumulate_into, _all_none
 
 _TensorOrTensors = "Tensor | Sequence[Tensor]"
 
@@ -194,13 +194,6 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                     f"The differentiated Tensor at index {i} appears to not have been used in "
                     "the graph. Set allow_unused=True if this is the desired behavior.")
     return tuple(captured)
-
-
-def _all_none(grads: list) -> bool:
-    for g in grads:
-        if g is not None:
-            return False
-    return True
 
 
 def _add_to_buffer(buffers: dict, node: Node, nr: int, g: "Tensor | None") -> None:

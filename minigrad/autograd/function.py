@@ -31,7 +31,7 @@ import numpy as np
 
 from ..tensor.tensor import Tensor
 from . import anomaly, grad_mode
-from .graph import Node, SavedTensor, _sequence
+from .graph import Node, SavedTensor, _all_none, _sequence
 
 
 class BackwardNode(Node):
@@ -147,12 +147,8 @@ class BackwardNode(Node):
     def _check_count(self, result: tuple) -> tuple:
         n = len(self.needs_input_grad)
         # Extra trailing Nones are tolerated, as in PyTorch; anything else is a bug.
-        for r in result[n:]:
-            if r is not None:
-                break
-        else:
-            if len(result) > n:
-                return result[:n]
+        if len(result) > n and _all_none(result[n:]):
+            return result[:n]
         raise RuntimeError(f"function {self.name()} returned an incorrect number of "
                            f"gradients (expected {n}, got {len(result)})")
 
@@ -220,10 +216,8 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
     # where no gradient is wanted. Kept as flat tuples of plain values rather than a tuple of
     # pairs: the garbage collector stops tracking such tuples, so a node costs its passes two
     # objects, not five, and a deep graph would otherwise slow every pass.
-    nodes, nrs, shapes, dtypes = [], [], [], []
-    scalar_edges = cls._scalar_edges
-    skipped = False
-    for a, need in zip(args, needs):
+    nodes, nrs, shapes, dtypes, positions = [], [], [], [], []
+    for i, (a, need) in enumerate(zip(args, needs)):
         if need:
             fn = a.grad_fn
             if fn is None:
@@ -235,18 +229,18 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
             data = a._data
             shapes.append(data.shape)
             dtypes.append(data.dtype.char)
-        elif isinstance(a, Tensor) or (scalar_edges and isinstance(a, (int, float))):
+        elif isinstance(a, Tensor) or (cls._scalar_edges and isinstance(a, (int, float))):
             nodes.append(None)
             nrs.append(0)
             shapes.append(None)
             dtypes.append(None)
         else:
-            skipped = True  # an argument without an edge (a dim, a shape)
+            continue  # an argument without an edge (a dim, a shape)
+        positions.append(i)
     ctx._next_nodes, ctx._next_nrs = tuple(nodes), tuple(nrs)
     ctx._input_shapes, ctx._input_dtypes = tuple(shapes), tuple(dtypes)
-    if skipped:  # which arguments the edges belong to (backward returns one per argument)
-        ctx._arg_index = tuple([i for i, a in enumerate(args) if isinstance(a, Tensor) or (
-            scalar_edges and isinstance(a, (int, float)))])
+    if len(positions) != len(args):  # which argument each edge belongs to
+        ctx._arg_index = tuple(positions)
     ctx._seq = next(_sequence)
     if anomaly.state.enabled:
         ctx._trace = traceback.format_stack()[:-2]

@@ -12,10 +12,11 @@ from __future__ import annotations
 import itertools
 import re
 import sys
-
-import numpy as np
 from typing import Callable
 
+import numpy as np
+
+from ..backend import cpu
 from ..tensor.tensor import RemovableHandle, Tensor
 from . import grad_mode
 
@@ -23,6 +24,14 @@ from . import grad_mode
 _sequence = itertools.count()
 # AccumulateGrad runs as soon as it's ready (PyTorch gives it the largest sequence number).
 _ACCUMULATE_PRIORITY = 1 << 62
+
+
+def _all_none(grads) -> bool:
+    """No gradient among these (not ``None in grads``: that would compare tensors with ==)."""
+    for g in grads:
+        if g is not None:
+            return False
+    return True
 
 
 class Node:
@@ -179,7 +188,6 @@ def _stealable(grads) -> bool:
 
 
 def _private_counts(make) -> tuple[int, int, int]:
-    from ..backend import cpu
     return _reference_counts([Tensor._make(make(), cpu)])
 
 
