@@ -82,10 +82,12 @@ graphviz:
 # --- JupyterLab --------------------------------------------------------------------
 # Trust is per machine: notebooks executed elsewhere are untrusted here, and JupyterLab
 # would not render their stored SVG diagrams. We ship the notebooks, so trust them.
+# JupyterLab refuses to start as root unless told to: containers and cloud machines often are.
+LAB_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
 lab: $(STAMP) graphviz
 	$(if $(NOTEBOOKS),$(BIN)/jupyter trust $(NOTEBOOKS))
 	@mkdir -p notebooks   # jupyter refuses a missing root folder (before any notebook exists)
-	$(BIN)/jupyter lab notebooks/ $(LAB_ARGS)
+	$(BIN)/jupyter lab notebooks/ $(LAB_ROOT) $(LAB_ARGS)
 
 # --- tests -------------------------------------------------------------------------
 test: test-unit test-notebooks
