@@ -861,6 +861,16 @@ def test_overflow_is_silent_as_in_pytorch():
         assert (minigrad.tensor(10.) ** 400).item() == float("inf")
 
 
+def test_relu_passes_no_nan_where_it_was_flat():
+    # threshold_backward selects the gradient where relu was steep: a nan from above stays
+    # out of the flat part (g * mask would give nan * 0 = nan there)
+    def s(T):
+        x = T.tensor([-1., 0., 2.], requires_grad=True)
+        T.relu(x).backward(T.tensor([float("nan"), float("inf"), float("nan")]))
+        return [str(v) for v in x.grad.tolist()]
+    assert run_both(s) == ["0.0", "0.0", "nan"]
+
+
 def test_set_detect_anomaly_switches_on_and_restores():
     from minigrad.autograd import anomaly
     assert not anomaly.is_anomaly_enabled()

@@ -186,18 +186,20 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
-        return ReluGrad.apply(g, y)  # g * (y > 0): d relu(a)/da = 1 where a > 0, else 0
+        return ReluGrad.apply(g, y)  # d relu(a)/da = 1 where a > 0, else 0
 
 
 class ReluGrad(Function):
-    """``g * (y > 0)`` as one op, as PyTorch's ``threshold_backward``: one array expression
-    instead of a comparison and a product, and still differentiable (for create_graph)."""
+    """``g`` where ``y > 0``, else 0, as one op: PyTorch's ``threshold_backward``. One array
+    expression instead of a comparison and a product, and still differentiable (for
+    create_graph)."""
     _node_name = "ThresholdBackwardBackward0"
 
     @staticmethod
     def forward(ctx, g, y):
         ctx.save_for_backward(y)
-        return out(g._data * (y._data > 0), g._device)
+        # where, not g * mask: a nan or inf gradient is still 0 where relu was flat
+        return out(g.xp.where(y._data > 0, g._data, g._data.dtype.type(0)), g._device)
 
     @staticmethod
     def backward(ctx, gg):
