@@ -189,6 +189,17 @@ class Relu(Function):
         return ReluGrad.apply(g, y)  # d relu(a)/da = 1 where a > 0, else 0
 
 
+def _where_positive(y, g):
+    """``g`` where ``y > 0``, else 0. Not ``g * (y > 0)``: a nan or inf in g would give nan
+    where relu was flat. Not ``xp.where`` either: on a mask without pattern NumPy's where
+    branches on every element and runs ~10x slower than a product. Instead, clear all the
+    bits of g where y <= 0 (a float with every bit clear is +0.0): same-size integer views
+    and one AND, no branches."""
+    bits = f"i{g.dtype.itemsize}"
+    keep = -(y > 0).astype(bits)  # -1 (every bit set) where y > 0, else 0
+    return (g.view(bits) & keep).view(g.dtype)
+
+
 class ReluGrad(Function):
     """``g`` where ``y > 0``, else 0, as one op: PyTorch's ``threshold_backward``. One array
     expression instead of a comparison and a product, and still differentiable (for
@@ -198,8 +209,7 @@ class ReluGrad(Function):
     @staticmethod
     def forward(ctx, g, y):
         ctx.save_for_backward(y)
-        # where, not g * mask: a nan or inf gradient is still 0 where relu was flat
-        return out(g.xp.where(y._data > 0, g._data, g._data.dtype.type(0)), g._device)
+        return out(_where_positive(y._data, g._data), g._device)
 
     @staticmethod
     def backward(ctx, gg):
