@@ -581,7 +581,9 @@ def test_unrecorded_arithmetic_keeps_pytorchs_types_shapes_and_errors():
         z = T.tensor(3.)
         with T.no_grad():
             for r in (x * 2, x + 1.5, x - x, 2 - x, x * x, h * 0.5, h + h, i * 2, i * 1.5,
-                      z * 2, z + z, x * z, x + T.ones(1, 2), x.add(x, alpha=2)):
+                      z * 2, z + z, x * z, x + T.ones(1, 2), x.add(x, alpha=2), x / 4,
+                      x / -3.0, h / 65504, x / 0.5, x / 1e300, i / 2, x / True,
+                      h.unsqueeze(0), i.unsqueeze(-1), z.unsqueeze(0)):
                 out.append([str(r.dtype), tuple(r.shape), r.requires_grad, r.is_leaf, r.double()])
             out.append(error_of(lambda: x + T.ones(3)))
         y = T.tensor([1., 2.])

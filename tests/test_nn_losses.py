@@ -94,6 +94,16 @@ def test_nll_loss(torch, reduction):
             [logp, CLASSES])
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_nll_loss_as_many_samples_as_classes(torch, reduction):
+    # (N, C) with N == C: per-class weights and per-sample weights have the same shape
+    logp = LOGITS[:4] - np.log(np.exp(LOGITS[:4]).sum(1, keepdims=True))
+    for ignore in (-100, 3):
+        compare(torch, lambda lib, a: lib.nn.NLLLoss(weight=lib.tensor(WEIGHT), ignore_index=ignore,
+                                                     reduction=reduction)(*a),
+                [logp, CLASSES[:4]])
+
+
 def test_cross_entropy_graph(torch):
     loss = F.cross_entropy(mg.tensor(LOGITS, requires_grad=True), mg.tensor(CLASSES))
     tloss = torch.nn.functional.cross_entropy(torch.tensor(LOGITS, requires_grad=True),

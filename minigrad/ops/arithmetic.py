@@ -318,6 +318,11 @@ def div(a, other, *, rounding_mode=None) -> Tensor:
         return DivMode.apply(a, other, rounding_mode=rounding_mode)
     if not isinstance(a, Tensor):
         return Mul.apply(Reciprocal.apply(other), a)  # as PyTorch: n / t == t.reciprocal() * n
+    if _direct(a, other) and type(other) is not Tensor and 1 <= abs(other) <= 65504:
+        # A number at least 1 in size, and that every float type holds (65504: float16's
+        # largest), can't divide by zero or overflow: no error state needed. (Means and
+        # their backward divide by a count.)
+        return Tensor._make(a._data / other, a._device)
     return Div.apply(a, other)
 
 

@@ -111,8 +111,9 @@ def sum_to(g: Tensor, shape: tuple) -> Tensor:
     lead = len(gshape) - len(shape)
     axes = tuple(range(lead)) + tuple(i + lead for i, s in enumerate(shape)
                                       if s == 1 and gshape[i + lead] != 1)
-    if axes:
-        g = g.sum(dim=axes, keepdim=True)
+    if axes:  # (the axes are in order and in range: straight to the op, no checks again)
+        from .reduction import SumDim  # (here: reduction.py imports this module)
+        g = SumDim.apply(g, dims=axes, keepdim=True)
     return g.reshape(shape) if g._data.shape != shape else g
 
 
@@ -130,7 +131,7 @@ def normalize_dims(dim, ndim: int) -> tuple:
     if dim is None:
         return tuple(range(ndim))
     if isinstance(dim, (int, np.integer)):
-        dim = (dim,)
+        return (normalize_dim(int(dim), ndim),)
     if len(dim) == 0:  # PyTorch: sum(dim=()) sums everything
         return tuple(range(ndim))
     dims = [normalize_dim(int(d), ndim) for d in dim]

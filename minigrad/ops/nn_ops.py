@@ -324,24 +324,31 @@ class NllLoss(Function):
         single = a.ndim == 1  # one sample: (C,) scores and a 0-d target
         if single:
             a, t = a[None], t[None]
+        # The usual case, every target counted and no class weights, costs no mask and no
+        # weights: a loss is called once per training step, on small arrays, where each
+        # NumPy call counts.
         valid = t != ignore_index
-        safe = xp.where(valid, t, 0)
-        bad = (safe < 0) | (safe >= a.shape[1])
-        if bool(bad.any()):
+        everything = bool(valid.all())
+        safe = t if everything else xp.where(valid, t, 0)
+        if safe.size and (safe.min() < 0 or safe.max() >= a.shape[1]):
+            bad = (safe < 0) | (safe >= a.shape[1])
             raise IndexError(f"Target {int(safe[bad].reshape(-1)[0])} is out of bounds.")
-        w = (weight._data[safe] if weight is not None else xp.ones(t.shape, a.dtype)) * valid
-        w = w.astype(a.dtype, copy=False)
-        picked = xp.take_along_axis(a, safe[:, None], axis=1)[:, 0]
-        losses = -picked * w
-        # backward's coefficients: -w at each target, 0 elsewhere (a weighted one-hot)
-        classes = xp.arange(a.shape[1]).reshape((1, -1) + (1,) * (a.ndim - 2))
-        coef = (classes == safe[:, None]) * -w[:, None]
-        ctx.coef = coef[0] if single else coef
+        w = None  # each target's weight; None: all 1
+        if weight is not None:
+            w = weight._data[safe].astype(a.dtype, copy=False)
+        if not everything:
+            w = valid.astype(a.dtype) if w is None else w * valid
+        if a.ndim == 2:
+            picked = a[xp.arange(a.shape[0]), safe]
+        else:
+            picked = xp.take_along_axis(a, safe[:, None], axis=1)[:, 0]
+        losses = -picked if w is None else -picked * w
+        ctx.target, ctx.weights, ctx.shape = safe, w, a.shape
         ctx.reduction, ctx.single = reduction, single
         if reduction == "none":
             return out(losses[0] if single else losses, logp._device)
         if reduction == "mean":
-            ctx.total = w.sum()  # mean over the *weights*, as PyTorch does
+            ctx.total = safe.size if w is None else w.sum()  # mean over the *weights*, as PyTorch
             with np.errstate(invalid="ignore", divide="ignore"):
                 return out(losses.sum() / ctx.total, logp._device, a.dtype)
         return out(reduce(losses, reduction), logp._device, a.dtype)
@@ -353,7 +360,12 @@ class NllLoss(Function):
             g = g.unsqueeze(1)  # one loss per sample (and position): spread over the classes
         elif ctx.reduction == "mean":
             g = g / float(ctx.total)
-        return _const(ctx.coef, g) * g
+        xp, shape, safe, w = g.xp, ctx.shape, ctx.target, ctx.weights
+        # backward's coefficients: -w at each target, 0 elsewhere (a weighted one-hot)
+        classes = xp.arange(shape[1]).reshape((1, -1) + (1,) * (len(shape) - 2))
+        hit = classes == safe[:, None]
+        coef = -hit.astype(g._data.dtype) if w is None else hit * -w[:, None]
+        return _const(coef[0] if ctx.single else coef, g) * g
 
 
 class NllLoss2d(NllLoss):

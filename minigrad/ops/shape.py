@@ -3,6 +3,7 @@ clone and dtype/device copies. Their backward only moves the gradient back into 
 shape (or device, or dtype). Outputs that share the input's memory share its version counter."""
 from __future__ import annotations
 
+import math
 import warnings
 
 import numpy as np
@@ -22,20 +23,17 @@ def _view_of(a: Tensor, arr) -> Tensor:
 
 
 def infer_shape(shape, numel: int) -> tuple:
-    shape = tuple(int(s) for s in shape)
+    shape = tuple(map(int, shape))
+    if -1 not in shape:  # the usual case: every size given
+        if math.prod(shape) != numel:
+            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
+        return shape
     if shape.count(-1) > 1:
         raise RuntimeError("only one dimension can be inferred")
-    known = 1
-    for s in shape:
-        if s != -1:
-            known *= s
-    if -1 in shape:
-        if known == 0 or numel % known:
-            raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-        shape = tuple(numel // known if s == -1 else s for s in shape)
-    elif known != numel:
+    known = math.prod(s for s in shape if s != -1)
+    if known == 0 or numel % known:
         raise RuntimeError(f"shape '{list(shape)}' is invalid for input of size {numel}")
-    return shape
+    return tuple(numel // known if s == -1 else s for s in shape)
 
 
 class View(Function):
@@ -70,6 +68,8 @@ class Reshape(View):
 
 
 def _viewable(arr, shape: tuple) -> bool:
+    if arr.flags.c_contiguous:  # any shape is a view of contiguous memory
+        return True
     v = arr.view()
     try:
         v.shape = shape
@@ -236,7 +236,8 @@ class Unsqueeze(Function):
     @staticmethod
     def forward(ctx, a, dim=0):
         ctx.shape = a._data.shape
-        return _view_of(a, a.xp.expand_dims(a._data, dim))
+        # (indexing with None inserts the new axis: a view, and much cheaper than expand_dims)
+        return _view_of(a, a._data[(slice(None),) * dim + (None,)])
 
     @staticmethod
     def backward(ctx, g):
