@@ -798,7 +798,7 @@ def test_graph_is_freed_by_reference_counting():
 def test_a_recorded_op_leaves_few_objects_for_the_garbage_collector():
     # Python's cycle collector runs a pass per 700 new container objects still alive, and
     # full passes as they pile up: a deep graph must not leave many per node. A recorded
-    # y * 2 or y + 1 needs its node and the tuple of its edges; everything else it keeps
+    # y * 0.5 or y + 1 needs its node and the tuple of its edges; everything else it keeps
     # (sizes, dtypes, flags) is shared between nodes.
     x = minigrad.tensor([1., 2.], requires_grad=True)
     y = x * 1.0
@@ -806,7 +806,7 @@ def test_a_recorded_op_leaves_few_objects_for_the_garbage_collector():
     try:
         before = gc.get_count()[0]  # containers made minus those freed, since the last pass
         for _ in range(500):
-            y = (y * 2.0) + 1.0
+            y = (y * 0.5) + 1.0
         per_op = (gc.get_count()[0] - before) / 1000
     finally:
         gc.enable()
