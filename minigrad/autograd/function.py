@@ -31,7 +31,7 @@ import numpy as np
 
 from ..tensor.tensor import Tensor
 from . import anomaly, grad_mode
-from .graph import Node, SavedTensor, _all_none, _intern, _sequence
+from .graph import Node, SavedTensor, _all_none, _sequence, shared
 
 
 class BackwardNode(Node):
@@ -54,8 +54,8 @@ class BackwardNode(Node):
             for t in tensors:
                 saved.append(None if t is None else SavedTensor(t))
             saved = tuple(saved)
-            # (nothing saved after all, e.g. y * 2: a shared tuple of Nones, see graph._intern)
-            self._saved = saved if saved.count(None) != len(saved) else _intern(saved)
+            # (nothing saved after all, e.g. y * 2: a shared tuple of Nones, see graph.shared)
+            self._saved = saved if saved.count(None) != len(saved) else shared[saved]
 
     @property
     def saved_tensors(self) -> tuple:
@@ -239,12 +239,12 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
         else:
             continue  # an argument without an edge (a dim, a shape)
         positions.append(i)
-    # (the tuples of plain values are shared between nodes: see graph._intern)
-    ctx._next_nodes, ctx._next_nrs = tuple(nodes), _intern(tuple(nrs))
-    ctx._input_shapes, ctx._input_dtypes = _intern(tuple(shapes)), _intern(tuple(dtypes))
-    ctx.needs_input_grad = _intern(needs)
+    # (the tuples of plain values are shared between nodes: see graph.shared)
+    ctx._next_nodes, ctx._next_nrs = tuple(nodes), shared[tuple(nrs)]
+    ctx._input_shapes, ctx._input_dtypes = shared[tuple(shapes)], shared[tuple(dtypes)]
+    ctx.needs_input_grad = shared[needs]
     if len(positions) != len(args):  # which argument each edge belongs to
-        ctx._arg_index = _intern(tuple(positions))
+        ctx._arg_index = shared[tuple(positions)]
     ctx._seq = next(_sequence)
     if anomaly.state.enabled:
         ctx._trace = traceback.format_stack()[:-2]

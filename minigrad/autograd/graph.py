@@ -26,22 +26,26 @@ _sequence = itertools.count()
 _ACCUMULATE_PRIORITY = 1 << 62
 
 
-_shared: dict = {}
-
-
-def _intern(t: tuple) -> tuple:
-    """One shared copy of a small tuple of plain values (sizes, dtype codes, flags).
+class _Shared(dict):
+    """``shared[t]``: one shared copy of a small tuple of plain values (sizes, dtype codes,
+    flags) equal to ``t``.
 
     Every node keeps a few such tuples, and most are equal across nodes: a graph of 100,000
     nodes would hold hundreds of thousands of copies. Each copy is work for Python's garbage
     collector, which runs a pass every 700 new container objects and, as they pile up, full
     passes over everything: with the copies, a 100,000-op forward spent 40% of its time in
-    those passes; sharing them removes most of it. (Capped, in case a program makes endless
-    different shapes.)"""
-    shared = _shared.setdefault(t, t)
-    if len(_shared) > 10_000:
-        _shared.clear()
-    return shared
+    those passes; sharing them removes most of it. A lookup that finds the tuple is a plain
+    dict lookup; only a new one calls ``__missing__``. (Capped, in case a program makes
+    endless different shapes.)"""
+
+    def __missing__(self, t: tuple) -> tuple:
+        if len(self) > 10_000:
+            self.clear()
+        self[t] = t
+        return t
+
+
+shared = _Shared()
 
 
 def _all_none(grads) -> bool:

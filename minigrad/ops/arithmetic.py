@@ -8,7 +8,7 @@ import numpy as np
 
 from ..autograd import grad_mode
 from ..autograd.function import Function
-from ..autograd.graph import _intern
+from ..autograd.graph import shared
 from ..tensor.tensor import Tensor
 from .helpers import broadcast_shape, operands, out, result_dtype, sum_to
 
@@ -26,7 +26,7 @@ class _Binary(Function):
         xa, xb, dt, dev = operands(a, b)
         sa = xa.shape if isinstance(a, Tensor) else ()
         sb = xb.shape if isinstance(b, Tensor) else ()
-        ctx.shapes = _intern((sa, sb))  # (shared between nodes: see graph._intern)
+        ctx.shapes = shared[(sa, sb)]  # (shared between nodes: see graph.shared)
         if sa != sb and sa and sb:
             broadcast_shape(sa, sb)  # PyTorch's error, not NumPy's
         return xa, xb, dt, dev
