@@ -592,6 +592,30 @@ def test_unrecorded_arithmetic_keeps_pytorchs_types_shapes_and_errors():
     run_both(s)
 
 
+@pytest.mark.parametrize("dtype", ["float32", "float64", "float16"])
+def test_recorded_arithmetic_with_a_number_matches_function_apply(dtype):
+    # ops.add/sub/mul/div record "tensor op number" themselves (arithmetic._record_with_number);
+    # the node, the output and the gradients must be exactly what Function.apply makes.
+    from minigrad.ops import arithmetic as A
+    x = minigrad.tensor([[1.5, -2.0, 3.0]], dtype=getattr(minigrad, dtype), requires_grad=True)
+    cases = [(A.add, A.Add, 2), (A.add, A.Add, 0.5), (A.sub, A.Sub, 3), (A.mul, A.Mul, -1.5),
+             (A.mul, A.Mul, 2), (A.div, A.Div, 4), (A.div, A.Div, -2.5)]
+    for a in (x, x * 1.0):  # a leaf, and a tensor with a grad_fn
+        for op, cls, number in cases:
+            fast, general = op(a, number), cls.apply(a, number)
+            assert type(fast.grad_fn) is type(general.grad_fn)
+            f, g = dict(vars(fast.grad_fn)), dict(vars(general.grad_fn))
+            f.pop("_seq"), g.pop("_seq")  # (creation order: the one made later runs first)
+            assert f == g, (op.__name__, number)
+            assert (fast.requires_grad, fast._output_nr, fast.dtype, fast.is_leaf) == \
+                (general.requires_grad, general._output_nr, general.dtype, general.is_leaf)
+            np.testing.assert_array_equal(fast.detach().numpy(),
+                                          general.detach().numpy())
+            gf, = minigrad.autograd.grad(fast.sum(), x, retain_graph=True)
+            gg, = minigrad.autograd.grad(general.sum(), x, retain_graph=True)
+            np.testing.assert_array_equal(gf.numpy(), gg.numpy())
+
+
 def test_detach_shares_memory():
     def s(T):
         x = T.tensor([1., 2.], requires_grad=True)
