@@ -155,7 +155,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                 continue
             if needed is not None and node not in needed:
                 continue  # a target with nothing wanted beyond it
-            if _all_none(node_grads):  # nothing arrived: nothing to send
+            if node_grads[0] is None and _all_none(node_grads):  # nothing arrived: nothing to send
                 out_grads = (None,) * len(node._next_nodes)
             else:
                 out_grads = node.apply(tuple(node_grads))
@@ -176,7 +176,11 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                 waiting = deps.get(child)
                 if waiting is None:  # no node (an input that needs no grad), or not needed
                     continue
-                _add_to_buffer(buffers, child, nr, g)
+                buf = buffers.get(child)
+                if buf is None and child._output_meta is None and g is not None:
+                    buffers[child] = [g]  # (the usual case of _add_to_buffer, written out)
+                else:
+                    _add_to_buffer(buffers, child, nr, g)
                 deps[child] = waiting - 1
                 if waiting == 1:
                     heapq.heappush(heap, (-child._seq, child))
