@@ -36,7 +36,7 @@ class Sum(Function):
     def forward(ctx, a, dims=None, keepdim=False):
         ctx.shape, ctx.dims = a._data.shape, dims
         x = a._data
-        if x.dtype.kind in "bu" or x.dtype in (np.int8, np.int16, np.int32):
+        if x.dtype.kind in "bu" or (x.dtype.kind == "i" and x.dtype.itemsize < 8):
             x = x.astype(np.int64)  # PyTorch sums bools and small ints as int64
         return out(x.sum(axis=dims, keepdims=keepdim), a._device)
 
@@ -389,7 +389,7 @@ class Prod(Function):
     @staticmethod
     def forward(ctx, a, dims=None, keepdim=False):
         x = a._data
-        if x.dtype.kind in "bu" or x.dtype in (np.int8, np.int16, np.int32):
+        if x.dtype.kind in "bu" or (x.dtype.kind == "i" and x.dtype.itemsize < 8):
             x = x.astype(np.int64)  # PyTorch multiplies bools and small ints as int64
         y = out(x.prod(axis=dims, keepdims=keepdim), a._device)
         ctx.save_for_backward(a, y)
