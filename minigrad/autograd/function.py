@@ -218,6 +218,39 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
     # where no gradient is wanted. Kept as flat tuples of plain values rather than a tuple of
     # pairs: the garbage collector stops tracking such tuples, so a node costs its passes two
     # objects, not five, and a deep graph would otherwise slow every pass.
+    if len(args) == 1:  # one argument, so one edge, to the node that made it: written out
+        a = args[0]
+        fn, data = a.grad_fn, a._data
+        if fn is None:
+            ctx._next_nodes, ctx._next_nrs = (a._grad_accumulator(),), shared[(0,)]
+        else:
+            ctx._next_nodes, ctx._next_nrs = (fn,), shared[(a._output_nr,)]
+        ctx._input_shapes = shared[(data.shape,)]
+        ctx._input_dtypes = shared[(data.dtype.char,)]
+        ctx.needs_input_grad = shared[needs]
+    else:
+        _record_edges(cls, ctx, args, needs)
+    ctx._seq = next(_sequence)
+    if anomaly.state.enabled:
+        ctx._trace = traceback.format_stack()[:-2]
+    if type(out) is Tensor:
+        out = _claim_output(ctx, out, 0, args)
+    elif isinstance(out, tuple):
+        out = tuple([_claim_output(ctx, o, nr, args) for nr, o in enumerate(out)])
+        # what backward needs to give the outputs that got no gradient zeros
+        ctx._output_meta = tuple(None if not isinstance(o, Tensor) else
+                                 (o._data.shape, o._data.dtype, o._device) for o in out)
+    else:
+        out = _claim_output(ctx, out, 0, args)
+    # A saved output must not be held as a tensor: output -> node -> output is a cycle.
+    for s in ctx._saved:
+        if s is not None and s.tensor is not None and s.tensor.grad_fn is ctx:
+            s.make_output(s.tensor._output_nr)
+    return out
+
+
+def _record_edges(cls: type, ctx: BackwardNode, args: tuple, needs: tuple) -> None:
+    """The edges of a node with several arguments (see _record)."""
     nodes, nrs, shapes, dtypes, positions = [], [], [], [], []
     for i, (a, need) in enumerate(zip(args, needs)):
         if need:
@@ -245,21 +278,6 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
     ctx.needs_input_grad = shared[needs]
     if len(positions) != len(args):  # which argument each edge belongs to
         ctx._arg_index = shared[tuple(positions)]
-    ctx._seq = next(_sequence)
-    if anomaly.state.enabled:
-        ctx._trace = traceback.format_stack()[:-2]
-    if isinstance(out, tuple):
-        out = tuple([_claim_output(ctx, o, nr, args) for nr, o in enumerate(out)])
-        # what backward needs to give the outputs that got no gradient zeros
-        ctx._output_meta = tuple(None if not isinstance(o, Tensor) else
-                                 (o._data.shape, o._data.dtype, o._device) for o in out)
-    else:
-        out = _claim_output(ctx, out, 0, args)
-    # A saved output must not be held as a tensor: output -> node -> output is a cycle.
-    for s in ctx._saved:
-        if s is not None and s.tensor is not None and s.tensor.grad_fn is ctx:
-            s.make_output(s.tensor._output_nr)
-    return out
 
 
 def _claim_output(ctx: BackwardNode, o: Any, nr: int, args: tuple) -> Any:
