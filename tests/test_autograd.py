@@ -616,6 +616,45 @@ def test_recorded_arithmetic_with_a_number_matches_function_apply(dtype):
             np.testing.assert_array_equal(gf.numpy(), gg.numpy())
 
 
+def _node_fields(node) -> dict:
+    """A node's fields, its saved tensors' fields spelled out (they have no ==)."""
+    fields = dict(vars(node))
+    fields.pop("_seq")  # (creation order)
+    saved = fields.pop("_saved", ())
+    fields["_saved"] = [None if s is None else
+                        {k: getattr(s, k, None) for k in type(s).__slots__ if k != "counter"}
+                        for s in saved]
+    for s, f in zip(saved, fields["_saved"]):
+        if s is not None:  # the same memory, equal version counters
+            f["data"] = None if getattr(s, "data", None) is None else s.data.tolist()
+            f["counter"] = getattr(s, "counter", None) is not None
+    return fields
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+def test_unary_ops_recorded_directly_match_function_apply(dtype):
+    # tanh, sigmoid, relu, sin, cos and abs record their node themselves (function.record_unary)
+    from minigrad.ops import elementwise as E
+    x = minigrad.tensor([[1.5, -2.0, 0.0]], dtype=getattr(minigrad, dtype), requires_grad=True)
+    cases = [(E.tanh, E.Tanh), (E.sigmoid, E.Sigmoid), (E.relu, E.Relu), (E.sin, E.Sin),
+             (E.cos, E.Cos), (E.abs, E.Abs)]
+    for a in (x, x * 1.0):
+        for op, cls in cases:
+            fast, general = op(a), cls.apply(a)
+            assert type(fast.grad_fn) is type(general.grad_fn)
+            assert _node_fields(fast.grad_fn) == _node_fields(general.grad_fn), op.__name__
+            assert (fast.requires_grad, fast._output_nr, fast.dtype, fast.is_leaf) == \
+                (general.requires_grad, general._output_nr, general.dtype, general.is_leaf)
+            np.testing.assert_array_equal(fast.detach().numpy(), general.detach().numpy())
+            for create_graph in (False, True):
+                gf, = minigrad.autograd.grad(fast.sum(), x, retain_graph=True,
+                                             create_graph=create_graph)
+                gg, = minigrad.autograd.grad(general.sum(), x, retain_graph=True,
+                                             create_graph=create_graph)
+                np.testing.assert_array_equal(gf.detach().numpy(), gg.detach().numpy())
+                assert gf.requires_grad == gg.requires_grad == create_graph
+
+
 def test_detach_shares_memory():
     def s(T):
         x = T.tensor([1., 2.], requires_grad=True)

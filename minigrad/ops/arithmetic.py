@@ -6,8 +6,8 @@ import math
 
 import numpy as np
 
-from ..autograd import anomaly, grad_mode
-from ..autograd.function import Function
+from ..autograd import grad_mode
+from ..autograd.function import Function, fast_lane
 from ..autograd.graph import _sequence, shared
 from ..tensor.tensor import Tensor
 from .helpers import broadcast_shape, operands, out, result_dtype, sum_to
@@ -264,15 +264,11 @@ def _direct(a, b) -> bool:
 
 
 def _with_number(a, b) -> bool:
-    """Is ``a op b`` a float tensor that requires grad and a Python number, to be recorded?
-    Then the op records its node itself (``_record_with_number``), as PyTorch's generated
-    code does for its built-in ops, instead of going through Function.apply's general steps:
-    the most common recorded op in a course (``y * 2``, ``x + 1``, ``loss / n``) costs less
-    than half as much. (Not in anomaly mode, which records each node's forward stack.)"""
+    """Is ``a op b`` a tensor for the fast lane (function.fast_lane) and a Python number?
+    Then the op records its node itself (``_record_with_number``): the most common recorded
+    op in a course (``y * 2``, ``x + 1``, ``loss / n``) costs less than half as much."""
     kind = type(b)
-    return ((kind is float or kind is int) and type(a) is Tensor and a._requires_grad
-            and grad_mode.state.enabled and a._data.dtype.kind == "f" and a._data.ndim > 0
-            and not anomaly.state.enabled)
+    return (kind is float or kind is int) and fast_lane(a)
 
 
 _FIRST_ONLY = (True, False)

@@ -7,7 +7,8 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd.function import Function
+from ..autograd import grad_mode
+from ..autograd.function import Function, fast_lane, record_unary
 from ..tensor.tensor import Tensor
 from .helpers import out, result_dtype
 
@@ -118,7 +119,13 @@ class Tanh(Function):
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        if not grad_mode.state.enabled:  # nothing to record (no create_graph): just the arrays
+            return out(_tanh_grad(g._data, y._data), g._device)
         return TanhGrad.apply(g, y)  # g * (1 - y^2): d tanh(a)/da = 1 - tanh(a)^2
+
+
+def _tanh_grad(g, y):
+    return g * (1 - y * y)
 
 
 class TanhGrad(Function):
@@ -129,7 +136,7 @@ class TanhGrad(Function):
     @staticmethod
     def forward(ctx, g, y):
         ctx.save_for_backward(g, y)
-        return out(g._data * (1 - y._data * y._data), g._device)
+        return out(_tanh_grad(g._data, y._data), g._device)
 
     @staticmethod
     def backward(ctx, gg):
@@ -143,19 +150,26 @@ class Sigmoid(Function):
 
     @staticmethod
     def forward(ctx, a):
-        x = _float(a)
-        xp = a.xp
-        # Stable for large |a|: never exponentiate a large positive number.
-        e = xp.exp(-xp.abs(x))
-        y = out(xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False),
-                a._device)
+        y = out(_sigmoid(a.xp, _float(a)), a._device)
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        if not grad_mode.state.enabled:  # nothing to record (no create_graph): just the arrays
+            return out(_sigmoid_grad(g._data, y._data), g._device)
         return SigmoidGrad.apply(g, y)  # g * y * (1 - y): d sigmoid(a)/da = y (1 - y)
+
+
+def _sigmoid(xp, x):
+    # Stable for large |a|: never exponentiate a large positive number.
+    e = xp.exp(-xp.abs(x))
+    return xp.where(x >= 0, 1 / (1 + e), e / (1 + e)).astype(x.dtype, copy=False)
+
+
+def _sigmoid_grad(g, y):
+    return g * y * (1 - y)
 
 
 class SigmoidGrad(Function):
@@ -165,7 +179,7 @@ class SigmoidGrad(Function):
     @staticmethod
     def forward(ctx, g, y):
         ctx.save_for_backward(g, y)
-        return out(g._data * y._data * (1 - y._data), g._device)
+        return out(_sigmoid_grad(g._data, y._data), g._device)
 
     @staticmethod
     def backward(ctx, gg):
@@ -179,14 +193,20 @@ class Relu(Function):
 
     @staticmethod
     def forward(ctx, a):
-        y = out(a.xp.maximum(a._data, 0).astype(a._data.dtype, copy=False), a._device)
+        y = out(_relu(a.xp, a._data), a._device)
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, g):
         y, = ctx.saved_tensors
+        if not grad_mode.state.enabled:  # nothing to record (no create_graph): just the arrays
+            return out(_where_positive(y._data, g._data), g._device)
         return ReluGrad.apply(g, y)  # d relu(a)/da = 1 where a > 0, else 0
+
+
+def _relu(xp, x):
+    return xp.maximum(x, 0).astype(x.dtype, copy=False)
 
 
 def _where_positive(y, g):
@@ -273,27 +293,42 @@ def sqrt(a: Tensor) -> Tensor:
     return Sqrt.apply(a)
 
 
+# The ops below record themselves directly in the common case (function.fast_lane): the
+# same node, fields and saved tensor as their Function's apply, computed the same way.
+
 def abs(a: Tensor) -> Tensor:  # noqa: A001
+    if fast_lane(a):
+        return record_unary(Abs, a, a.xp.abs(a._data), saves="input")
     return Abs.apply(a)
 
 
 def sin(a: Tensor) -> Tensor:
+    if fast_lane(a):
+        return record_unary(Sin, a, a.xp.sin(a._data), saves="input")
     return Sin.apply(a)
 
 
 def cos(a: Tensor) -> Tensor:
+    if fast_lane(a):
+        return record_unary(Cos, a, a.xp.cos(a._data), saves="input")
     return Cos.apply(a)
 
 
 def tanh(a: Tensor) -> Tensor:
+    if fast_lane(a):
+        return record_unary(Tanh, a, a.xp.tanh(a._data), saves="output")
     return Tanh.apply(a)
 
 
 def sigmoid(a: Tensor) -> Tensor:
+    if fast_lane(a):
+        return record_unary(Sigmoid, a, _sigmoid(a.xp, a._data), saves="output")
     return Sigmoid.apply(a)
 
 
 def relu(a: Tensor) -> Tensor:
+    if fast_lane(a):
+        return record_unary(Relu, a, _relu(a.xp, a._data), saves="output")
     return Relu.apply(a)
 
 
