@@ -98,6 +98,12 @@ class BackwardNode(Node):
                     break
         result = self._forward_cls.backward(self, *grad_outputs)
         if type(result) is not tuple:
+            if type(result) is Tensor and len(self.needs_input_grad) == 1:
+                # the usual case of a one-input op, checked directly (see below)
+                data = result._data
+                if data.shape == self._input_shapes[0] and \
+                        data.dtype.char == self._input_dtypes[0]:
+                    return (result,)
             result = tuple(result) if isinstance(result, list) else (result,)
         if len(result) != len(self.needs_input_grad):
             result = self._check_count(result)

@@ -86,6 +86,9 @@ class Mul(_Binary):
         na, nb = ctx.needs_input_grad
         if b is None:
             b = ctx.b
+            if b is not None and not grad_mode.state.enabled and g._data.ndim:
+                # a tensor times a number, and nothing to record: just the array
+                return Tensor._make(g._data * b, g._device), None
         return (sum_to(g * b, ctx.shapes[0]) if na else None,
                 sum_to(g * a, ctx.shapes[1]) if nb else None)
 
