@@ -49,12 +49,14 @@ class Size(tuple):
 
 
 class Tensor(TensorMethods):
-    # Every op makes a tensor, so making one must be cheap: the five attributes every tensor
+    # Every op makes a tensor, so making one must be cheap: the six attributes every tensor
     # sets are slots; the rest are rarely set and default to the class attributes below.
-    __slots__ = ("_data", "_device", "_requires_grad", "grad_fn", "_output_nr", "__dict__",
-                 "__weakref__")
+    # (_vc, the Version counter, is made on first need: see _counter. It is a slot as it is
+    # set on every view and saved output: setting an attribute that is not a slot makes the
+    # tensor a dict of its own.)
+    __slots__ = ("_data", "_device", "_requires_grad", "grad_fn", "_output_nr", "_vc",
+                 "__dict__", "__weakref__")
     _grad = None           # .grad
-    _vc = None             # the Version counter, made on first need (see _counter)
     _accumulator = None    # weakref to this leaf's AccumulateGrad node
     _hooks = None          # {handle id: hook} from register_hook on a leaf
     _retains_grad = False
@@ -81,8 +83,8 @@ class Tensor(TensorMethods):
         """The fast internal constructor: wrap an array we already own (no copy, no checks)."""
         t = object.__new__(Tensor)
         # _init's assignments, written out: this runs for every op's output
-        t._data, t._device, t._requires_grad, t.grad_fn, t._output_nr = (
-            data, device, requires_grad, None, 0)
+        t._data, t._device, t._requires_grad, t.grad_fn, t._output_nr, t._vc = (
+            data, device, requires_grad, None, 0, None)
         return t
 
     def _counter(self) -> Version:
@@ -370,7 +372,8 @@ class Tensor(TensorMethods):
 
 def _init(t: Tensor, data, device) -> None:
     """Set the slots every tensor has (the other attributes default to the class's)."""
-    t._data, t._device, t._requires_grad, t.grad_fn, t._output_nr = data, device, False, None, 0
+    t._data, t._device, t._requires_grad, t.grad_fn, t._output_nr, t._vc = (
+        data, device, False, None, 0, None)
 
 
 def _host_data(data):
