@@ -168,7 +168,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                     anomaly.check_nan(node, out_grads)
                 for fn in _observers:
                     fn(node, tuple(node_grads), out_grads)
-            if not retain_graph:
+            if not retain_graph and node._saved:
                 node.release()
             # Hand each input's gradient to the node that produced the input; a node is ready
             # once every edge into it has delivered (deps reaches 0).

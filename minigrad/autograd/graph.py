@@ -67,6 +67,7 @@ class Node:
     _pre_hooks = None      # node.register_prehook(fn(grad_outputs))
     _post_hooks = None     # node.register_hook(fn(grad_inputs, grad_outputs))
     _trace = None          # forward stack, recorded in anomaly mode
+    _saved = ()            # what backward needs, freed by release()
     _output_meta = None    # (shape, dtype, device) per output, kept only by multi-output nodes
 
     def name(self) -> str:
@@ -94,7 +95,8 @@ class Node:
     __call__ = lambda self, *grads: self.apply(grads)  # noqa: E731 - PyTorch nodes are callable
 
     def release(self) -> None:
-        """Drop what was saved for backward (called after the node ran, unless retain_graph)."""
+        """Drop what was saved for backward (``_saved``): called after the node ran, unless
+        retain_graph, when it saved something."""
 
     # --- hooks ---------------------------------------------------------------------------
     def register_hook(self, fn: Callable) -> RemovableHandle:
