@@ -173,8 +173,10 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
             # Hand each input's gradient to the node that produced the input; a node is ready
             # once every edge into it has delivered (deps reaches 0).
             for child, nr, g in zip(node._next_nodes, node._next_nrs, out_grads):
+                if child is None:  # an input that needs no grad
+                    continue
                 waiting = deps.get(child)
-                if waiting is None:  # no node (an input that needs no grad), or not needed
+                if waiting is None:  # not needed (with inputs)
                     continue
                 buf = buffers.get(child)
                 if buf is None and child._output_meta is None and g is not None:

@@ -66,8 +66,11 @@ class BackwardNode(Node):
                 "graph are freed when you call .backward() or autograd.grad(). Specify "
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
+        saved = self._saved
+        if len(saved) == 1 and saved[0] is not None:  # the usual case, written out
+            return (saved[0].unpack(self),)
         tensors = []
-        for s in self._saved:
+        for s in saved:
             tensors.append(None if s is None else s.unpack(self))
         return tuple(tensors)
 
