@@ -17,6 +17,7 @@ run, and the gradient arriving at each input is captured.
 from __future__ import annotations
 
 import heapq
+from heapq import heappop, heappush
 from typing import Sequence
 
 import numpy as np
@@ -132,7 +133,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
     errstate.__enter__()
     try:
         while heap:
-            node = heapq.heappop(heap)[1]
+            node = heappop(heap)[1]
             node_grads = buffers.pop(node)
             if node._pre_hooks:
                 for hook in list(node._pre_hooks.values()):
@@ -185,7 +186,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                     _add_to_buffer(buffers, child, nr, g)
                 deps[child] = waiting - 1
                 if waiting == 1:
-                    heapq.heappush(heap, (-child._seq, child))
+                    heappush(heap, (-child._seq, child))
             # Hold no gradient past its hand-over: AccumulateGrad takes a gradient nobody else
             # holds as .grad instead of copying it (graph._stealable).
             out_grads = g = None
