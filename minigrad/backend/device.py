@@ -40,6 +40,8 @@ class device:
 
     def __eq__(self, other) -> bool:
         # Like torch.device, equal only to another device (torch.device("cpu") != "cpu").
+        if self is other:  # (tensors mostly share the one cpu device)
+            return True
         return isinstance(other, device) and (self.type, self.index) == (other.type, other.index)
 
     def __hash__(self) -> int:
@@ -65,6 +67,8 @@ def parse_device(spec: "str | device | None") -> device:
     if spec is None:
         return cpu
     d = spec if isinstance(spec, device) else device(spec)
+    if d == cpu:
+        return cpu  # the one cpu device object: comparing tensors' devices is then `is`
     if d.type == "cuda":
         if d.index is None:
             d = device("cuda", _cuda.require().cuda.runtime.getDevice())

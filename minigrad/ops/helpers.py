@@ -58,7 +58,7 @@ def c_type_name(np_dtype) -> str:
 
 
 def check_device(a: Tensor, b: Tensor) -> None:
-    if a._device != b._device and a._data.ndim and b._data.ndim:
+    if a._device is not b._device and a._device != b._device and a._data.ndim and b._data.ndim:
         raise RuntimeError("Expected all tensors to be on the same device, but found at least "
                            f"two devices, {a._device} and {b._device}!")
 

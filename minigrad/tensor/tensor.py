@@ -155,7 +155,7 @@ class Tensor(TensorMethods):
     @property
     def xp(self):
         """The array module of this tensor's device (numpy or cupy)."""
-        return backend.array_module(self._device)
+        return np if self._device is backend.cpu else backend.array_module(self._device)
 
     # ------------------------------------------------------------------ autograd state
     @property
