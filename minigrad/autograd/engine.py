@@ -135,13 +135,15 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
         while heap:
             node = heappop(heap)[1]
             node_grads = buffers.pop(node)
-            if node._pre_hooks:
+            hooked = node._hooked
+            if hooked and node._pre_hooks:
                 for hook in list(node._pre_hooks.values()):
                     new = hook(tuple(node_grads))
                     if new is not None:
                         node_grads = list(new)
             is_leaf_node = type(node) is AccumulateGrad
-            if node._tensor_hooks or node._retained or (is_leaf_node and node.variable._hooks):
+            if (hooked and (node._tensor_hooks or node._retained)) or \
+                    (is_leaf_node and node.variable._hooks):
                 node._run_tensor_hooks(node_grads)
             if targets and node in targets:
                 for nr, i in targets[node]:
@@ -160,15 +162,16 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                 out_grads = (None,) * len(node._next_nodes)
             else:
                 out_grads = node.apply(tuple(node_grads))
-                if node._post_hooks:
+                if hooked and node._post_hooks:
                     for hook in list(node._post_hooks.values()):
                         new = hook(out_grads, tuple(node_grads))
                         if new is not None:
                             out_grads = tuple(new)
                 if check_nan:
                     anomaly.check_nan(node, out_grads)
-                for fn in _observers:
-                    fn(node, tuple(node_grads), out_grads)
+                if _observers:
+                    for fn in _observers:
+                        fn(node, tuple(node_grads), out_grads)
             if not retain_graph and node._saved:
                 node.release()
             # Hand each input's gradient to the node that produced the input; a node is ready

@@ -68,6 +68,7 @@ class Node:
     _post_hooks = None     # node.register_hook(fn(grad_inputs, grad_outputs))
     _trace = None          # forward stack, recorded in anomaly mode
     _saved = ()            # what backward needs, freed by release()
+    _hooked = False        # has any of the four above: the engine checks this one flag
     _output_meta = None    # (shape, dtype, device) per output, kept only by multi-output nodes
 
     def name(self) -> str:
@@ -103,22 +104,26 @@ class Node:
         """``fn(grad_inputs, grad_outputs)`` after this node ran; may return new grad_inputs."""
         if self._post_hooks is None:
             self._post_hooks = {}
+            self._hooked = True
         return RemovableHandle(self._post_hooks, fn)
 
     def register_prehook(self, fn: Callable) -> RemovableHandle:
         """``fn(grad_outputs)`` before this node runs; may return new grad_outputs."""
         if self._pre_hooks is None:
             self._pre_hooks = {}
+            self._hooked = True
         return RemovableHandle(self._pre_hooks, fn)
 
     def _register_tensor_hook(self, output_nr: int, hook: Callable) -> RemovableHandle:
         if self._tensor_hooks is None:
             self._tensor_hooks = {}
+            self._hooked = True
         return RemovableHandle(self._tensor_hooks.setdefault(output_nr, {}), hook)
 
     def _retain_grad(self, output_nr: int, tensor_ref) -> None:
         if self._retained is None:
             self._retained = {}
+            self._hooked = True
         self._retained[output_nr] = tensor_ref
 
     def _run_tensor_hooks(self, grads: list) -> None:
