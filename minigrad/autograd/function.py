@@ -67,12 +67,21 @@ class BackwardNode(Node):
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
         saved = self._saved
-        if len(saved) == 1 and saved[0] is not None:  # the usual case, written out
+        if saved.count(None) == len(saved):  # nothing saved but Nones (y * 2): as it is
+            return saved
+        if len(saved) == 1:  # the usual case, written out
             return (saved[0].unpack(self),)
         tensors = []
         for s in saved:
             tensors.append(None if s is None else s.unpack(self))
         return tuple(tensors)
+
+    def _saved_array(self) -> Any:
+        """The array of the one tensor this node saved, checked like ``saved_tensors`` (for
+        first-order formulas, which compute on arrays: see Tanh.backward)."""
+        if self._freed:
+            return self.saved_tensors  # (raises)
+        return self._saved[0].array(self)
 
     saved_variables = saved_tensors
 

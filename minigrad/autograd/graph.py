@@ -255,6 +255,16 @@ class SavedTensor:
         """The version of the saved memory now (saving recorded ``version``)."""
         return self.tensor._version if self.tensor is not None else self.counter.value
 
+    def array(self, node: Node):
+        """The saved array, after the same version check as ``unpack``."""
+        t = self.tensor
+        if t is not None:
+            if t._vc is None or t._vc.value == self.version:
+                return t._data
+        elif self.counter.value == self.version:
+            return self.data
+        raise self._modified_error(node)
+
     def unpack(self, node: Node) -> Tensor:
         t = self.tensor
         if t is not None:  # an input: the tensor itself

@@ -118,9 +118,9 @@ class Tanh(Function):
 
     @staticmethod
     def backward(ctx, g):
-        y, = ctx.saved_tensors
         if not grad_mode.state.enabled:  # nothing to record (no create_graph): just the arrays
-            return out(_tanh_grad(g._data, y._data), g._device)
+            return out(_tanh_grad(g._data, ctx._saved_array()), g._device)
+        y, = ctx.saved_tensors
         return TanhGrad.apply(g, y)  # g * (1 - y^2): d tanh(a)/da = 1 - tanh(a)^2
 
 
@@ -156,9 +156,9 @@ class Sigmoid(Function):
 
     @staticmethod
     def backward(ctx, g):
-        y, = ctx.saved_tensors
         if not grad_mode.state.enabled:  # nothing to record (no create_graph): just the arrays
-            return out(_sigmoid_grad(g._data, y._data), g._device)
+            return out(_sigmoid_grad(g._data, ctx._saved_array()), g._device)
+        y, = ctx.saved_tensors
         return SigmoidGrad.apply(g, y)  # g * y * (1 - y): d sigmoid(a)/da = y (1 - y)
 
 
@@ -199,9 +199,9 @@ class Relu(Function):
 
     @staticmethod
     def backward(ctx, g):
-        y, = ctx.saved_tensors
         if not grad_mode.state.enabled:  # nothing to record (no create_graph): just the arrays
-            return out(_where_positive(y._data, g._data), g._device)
+            return out(_where_positive(ctx._saved_array(), g._data), g._device)
+        y, = ctx.saved_tensors
         return ReluGrad.apply(g, y)  # d relu(a)/da = 1 where a > 0, else 0
 
 
