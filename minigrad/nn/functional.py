@@ -24,12 +24,13 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
     """``input @ weight.T + bias``; weight is (out_features, in_features)."""
     if bias is None:
         return ops.matmul(input, weight.t())
-    k = input.shape[-1] if input.dim() else 1
-    if k != weight.shape[1]:
-        rows = input.numel() // k if input.dim() > 1 and k else 1
+    shape, wshape = input._data.shape, weight._data.shape  # (plain tuples: called per layer)
+    k = shape[-1] if shape else 1
+    if k != wshape[1]:
+        rows = input.numel() // k if len(shape) > 1 and k else 1
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and "
-                           f"{weight.shape[1]}x{weight.shape[0]})")
-    if input.dim() == 2:
+                           f"{wshape[1]}x{wshape[0]})")
+    if len(shape) == 2:
         return nn_ops.Addmm.apply(bias, input, weight.t())
     # other ranks: fold the leading dimensions into one, as PyTorch does (hence ViewBackward0)
     y = nn_ops.Addmm.apply(bias, input.reshape(-1, k), weight.t())
