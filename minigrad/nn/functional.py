@@ -253,14 +253,15 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     dim 1): -mean(input[i, target[i]])."""
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
-    if input.dim() < 1:
-        raise ValueError(f"Expected 1 or more dimensions (got {input.dim()})")
+    shape, tshape = input._data.shape, target._data.shape  # (plain tuples: once per step)
+    if len(shape) < 1:
+        raise ValueError(f"Expected 1 or more dimensions (got {len(shape)})")
     if target.is_floating_point():
         raise RuntimeError(f"expected scalar type Long but found {_type_name(target)}")
-    if input.dim() >= 2 and (target.dim() == 0 or input.shape[0] != target.shape[0]):
-        raise ValueError(f"Expected input batch_size ({input.shape[0]}) to match target "
-                         f"batch_size ({target.shape[0] if target.dim() else 1}).")
-    if input.dim() <= 2:
+    if len(shape) >= 2 and (len(tshape) == 0 or shape[0] != tshape[0]):
+        raise ValueError(f"Expected input batch_size ({shape[0]}) to match target "
+                         f"batch_size ({tshape[0] if tshape else 1}).")
+    if len(shape) <= 2:
         return nn_ops.NllLoss.apply(input, target=target, weight=weight, reduction=reduction,
                                     ignore_index=ignore_index)
     if tuple(target.shape[1:]) != tuple(input.shape[2:]):
