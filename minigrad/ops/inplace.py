@@ -66,7 +66,8 @@ def binary_inplace(a: Tensor, b, fn: Callable[[Tensor, object], Tensor], ufunc: 
     if ufunc == "true_divide" and dt.kind != "f":
         dt = np.dtype(np.float32)  # true division of integers gives floats
     check_cast(a, dt)
-    if isinstance(b, Tensor) and broadcast_shape(a._data.shape, b._data.shape) != a._data.shape:
+    if isinstance(b, Tensor) and b._data.shape != a._data.shape and \
+            broadcast_shape(a._data.shape, b._data.shape) != a._data.shape:
         raise RuntimeError(f"output with shape {list(a._data.shape)} doesn't match the "
                            f"broadcast shape "
                            f"{list(broadcast_shape(a._data.shape, b._data.shape))}")
