@@ -236,24 +236,15 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
     # where no gradient is wanted. Kept as flat tuples of plain values rather than a tuple of
     # pairs: the garbage collector stops tracking such tuples, so a node costs its passes two
     # objects, not five, and a deep graph would otherwise slow every pass.
-    if len(args) == 1:  # one argument, so one edge, to the node that made it: written out
-        a = args[0]
-        fn, data = a.grad_fn, a._data
-        if fn is None:
-            ctx._next_nodes, ctx._next_nrs = (a._grad_accumulator(),), shared[(0,)]
-        else:
-            ctx._next_nodes, ctx._next_nrs = (fn,), shared[(a._output_nr,)]
-        ctx._input_shapes = shared[(data.shape,)]
-        ctx._input_dtypes = shared[(data.dtype.char,)]
+    if len(args) == 1:  # one argument, so one edge, to the node that made it
+        _link_one(ctx, args[0])
         ctx.needs_input_grad = shared[needs]
     else:
         _record_edges(cls, ctx, args, needs)
     ctx._seq = next(_sequence)
     if anomaly.state.enabled:
         ctx._trace = traceback.format_stack()[:-2]
-    if type(out) is Tensor:
-        out = _claim_output(ctx, out, 0, args)
-    elif isinstance(out, tuple):
+    if isinstance(out, tuple):
         out = tuple([_claim_output(ctx, o, nr, args) for nr, o in enumerate(out)])
         # what backward needs to give the outputs that got no gradient zeros
         ctx._output_meta = tuple(None if not isinstance(o, Tensor) else
@@ -265,6 +256,17 @@ def _record(cls: type, ctx: BackwardNode, args: tuple, needs: tuple, out: Any) -
         if s is not None and s.tensor is not None and s.tensor.grad_fn is ctx:
             s.make_output(s.tensor._output_nr)
     return out
+
+
+def _link_one(ctx: BackwardNode, a: Tensor) -> None:
+    """The edge of a node with one argument (which requires grad), written out (see _record)."""
+    fn, data = a.grad_fn, a._data
+    if fn is None:
+        ctx._next_nodes, ctx._next_nrs = (a._grad_accumulator(),), shared[(0,)]
+    else:
+        ctx._next_nodes, ctx._next_nrs = (fn,), shared[(a._output_nr,)]
+    ctx._input_shapes = shared[(data.shape,)]
+    ctx._input_dtypes = shared[(data.dtype.char,)]
 
 
 def _record_edges(cls: type, ctx: BackwardNode, args: tuple, needs: tuple) -> None:
@@ -341,13 +343,7 @@ def record_unary(cls: type, a: Tensor, result: Any, saves: str | None = None) ->
     (``fast_lane(a)`` holds) and saved its input (``saves="input"``), its output
     (``"output"``) or nothing."""
     ctx = cls._backward_cls()
-    fn, data = a.grad_fn, a._data
-    if fn is None:
-        ctx._next_nodes, ctx._next_nrs = (a._grad_accumulator(),), shared[(0,)]
-    else:
-        ctx._next_nodes, ctx._next_nrs = (fn,), shared[(a._output_nr,)]
-    ctx._input_shapes = shared[(data.shape,)]
-    ctx._input_dtypes = shared[(data.dtype.char,)]
+    _link_one(ctx, a)
     ctx.needs_input_grad, ctx._recording = _ONE_NEEDED, True
     ctx._seq = next(_sequence)
     y = Tensor._make(result, a._device, True)
