@@ -844,6 +844,22 @@ def test_inplace_on_leaf_requiring_grad(torch):
     assert str(em.value) == str(et.value)
 
 
+@pytest.mark.parametrize("op", ["add_", "mul_", "exp_", "iadd"])
+def test_inplace_arithmetic_on_an_expanded_tensor(torch, op):
+    # its elements share one memory location: PyTorch's error, not NumPy's read-only one
+    def run(T):
+        y = T.tensor(3.0).expand(2, 3)
+        with pytest.raises(RuntimeError) as e:
+            if op == "iadd":
+                y += 1
+            else:
+                getattr(y, op)(*(() if op == "exp_" else (2,)))
+        return str(e.value)
+    assert run(minigrad) == run(torch)
+    x = minigrad.ones(1, 3).expand(1, 3)  # a stride of 0 along a single element is no overlap
+    assert x.add_(1).tolist() == [[2.0] * 3]
+
+
 NON_FLOAT = {
     "exp": lambda T, a: a.exp(), "sqrt": lambda T, a: a.sqrt(), "sin": lambda T, a: a.sin(),
     "sigmoid": lambda T, a: a.sigmoid(), "tanh": lambda T, a: a.tanh(),

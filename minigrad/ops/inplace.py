@@ -60,8 +60,20 @@ def check_cast(a: Tensor, result_dtype: np.dtype) -> None:
                            f"output type {type_name(a._data.dtype)}")
 
 
+def check_no_overlap(a: Tensor) -> None:
+    """PyTorch's error for an arithmetic op written into a tensor whose elements share memory
+    (an ``expand()``: a stride of 0 along a dimension of more than one element)."""
+    arr = a._data
+    for stride, size in zip(arr.strides, arr.shape):
+        if stride == 0 and size > 1:
+            raise RuntimeError("unsupported operation: more than one element of the written-to "
+                               "tensor refers to a single memory location. Please clone() the "
+                               "tensor before performing the operation.")
+
+
 def binary_inplace(a: Tensor, b, fn: Callable[[Tensor, object], Tensor], ufunc: str) -> Tensor:
     """``a.op_(b)``: b broadcasts into a; a's shape and dtype never change."""
+    check_no_overlap(a)
     xa, xb, dt, _ = operands(a, b)
     if ufunc == "true_divide" and dt.kind != "f":
         dt = np.dtype(np.float32)  # true division of integers gives floats
@@ -80,6 +92,7 @@ def binary_inplace(a: Tensor, b, fn: Callable[[Tensor, object], Tensor], ufunc: 
 
 def unary_inplace(a: Tensor, fn: Callable[[Tensor], Tensor]) -> Tensor:
     """``a.exp_()`` and friends: compute out of place, write back."""
+    check_no_overlap(a)
     def direct():
         with grad_mode.no_grad():
             a._data[...] = fn(a)._data

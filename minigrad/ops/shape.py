@@ -263,10 +263,14 @@ class Expand(Function):
 
 
 def _broadcast(xp, arr, shape: tuple):
-    """``xp.broadcast_to(arr, shape)``: a read-only view that repeats arr along new or size-1
-    dimensions. The most common case is a single number (0-d) spread over a shape: the
-    gradient of a sum or a mean, in every loss's backward. NumPy's broadcast_to is Python code
-    costing ~5 µs; for that case a view with all strides 0 is the same array for ~2."""
+    """``xp.broadcast_to(arr, shape)``: a view that repeats arr along new or size-1 dimensions,
+    read-only as its elements share memory. Two cases are done by hand:
+    - nothing repeated (only leading 1s added): a plain view, writable as in PyTorch;
+    - a single number (0-d) spread over a shape, the gradient of a sum or a mean in every
+      loss's backward: NumPy's broadcast_to is Python code costing ~5 µs, a view with all
+      strides 0 is the same array for ~2."""
+    if arr.size and math.prod(shape) == arr.size:
+        return arr[(None,) * (len(shape) - arr.ndim)]
     if arr.ndim == 0 and type(arr) is np.ndarray:
         view = np.ndarray(shape, arr.dtype, buffer=arr, strides=(0,) * len(shape))
         view.flags.writeable = False
