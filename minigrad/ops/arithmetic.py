@@ -44,8 +44,6 @@ class Add(_Binary):
     def backward(ctx, g):
         # d(a+b)/da = 1, d(a+b)/db = 1
         na, nb = ctx.needs_input_grad
-        if na and not nb and g._data.shape == ctx.shapes[0]:  # (the usual tensor + number)
-            return g, None
         return (sum_to(g, ctx.shapes[0]) if na else None,
                 sum_to(g, ctx.shapes[1]) if nb else None)
 
