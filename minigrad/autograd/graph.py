@@ -256,14 +256,10 @@ class SavedTensor:
         return self.tensor._version if self.tensor is not None else self.counter.value
 
     def array(self, node: Node):
-        """The saved array, after the same version check as ``unpack``."""
-        t = self.tensor
-        if t is not None:
-            if t._vc is None or t._vc.value == self.version:
-                return t._data
-        elif self.counter.value == self.version:
-            return self.data
-        raise self._modified_error(node)
+        """The saved array, after unpack's version check (without rebuilding a tensor)."""
+        if self.current_version != self.version:
+            raise self._modified_error(node)
+        return self.data if self.tensor is None else self.tensor._data
 
     def unpack(self, node: Node) -> Tensor:
         t = self.tensor
