@@ -363,7 +363,7 @@ def div(a, other, *, rounding_mode=None) -> Tensor:
         return DivMode.apply(a, other, rounding_mode=rounding_mode)
     if not isinstance(a, Tensor):
         return Mul.apply(Reciprocal.apply(other), a)  # as PyTorch: n / t == t.reciprocal() * n
-    if type(other) is not Tensor and _plain_divisor(other):
+    if _plain_divisor(other):
         if _direct(a, other):
             return Tensor._make(a._data / other, a._device)
         if _with_number(a, other):
