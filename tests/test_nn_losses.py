@@ -104,6 +104,19 @@ def test_nll_loss_as_many_samples_as_classes(torch, reduction):
                 [logp, CLASSES[:4]])
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+def test_nll_loss_targets_byte_and_ignored_out_of_range(torch, reduction):
+    # uint8 targets are allowed; an ignored target may lie outside the classes, even negative
+    logp = LOGITS - np.log(np.exp(LOGITS).sum(1, keepdims=True))
+    compare(torch, lambda lib, a: lib.nn.functional.nll_loss(*a, reduction=reduction),
+            [logp, CLASSES.astype(np.uint8)])
+    for ignore in (200, -1, -100):
+        targets = np.where(CLASSES == 1, ignore, CLASSES)
+        compare(torch, lambda lib, a: lib.nn.functional.nll_loss(*a, ignore_index=ignore,
+                                                                 reduction=reduction),
+                [logp, targets])
+
+
 def test_cross_entropy_graph(torch):
     loss = F.cross_entropy(mg.tensor(LOGITS, requires_grad=True), mg.tensor(CLASSES))
     tloss = torch.nn.functional.cross_entropy(torch.tensor(LOGITS, requires_grad=True),
@@ -145,6 +158,10 @@ def test_errors_match_pytorch(torch):
     cases = [
         lambda lib: lib.nn.functional.cross_entropy(lib.randn(3, 4), lib.tensor([0, 1])),
         lambda lib: lib.nn.functional.cross_entropy(lib.randn(3, 4), lib.tensor([0, 1, 4])),
+        lambda lib: lib.nn.functional.cross_entropy(lib.randn(3, 4), lib.tensor([0, -1, 2])),
+        lambda lib: lib.nn.functional.cross_entropy(lib.randn(3, 4),
+                                                    lib.tensor([0, 1, 2], dtype=lib.int32)),
+        lambda lib: lib.nn.functional.nll_loss(lib.randn(3, 4), lib.tensor([0.0, 1.0, 2.0])),
         lambda lib: lib.nn.functional.mse_loss(lib.randn(3), lib.randn(3), reduction="avg"),
         lambda lib: lib.nn.functional.binary_cross_entropy(lib.rand(3, 1), lib.rand(3)),
         lambda lib: lib.nn.functional.binary_cross_entropy(lib.tensor([1.5]), lib.rand(1)),

@@ -15,7 +15,7 @@ import numpy as np
 from .. import backend
 from .. import ops
 from ..ops import nn_ops
-from ..ops.helpers import broadcast_shape
+from ..ops.helpers import broadcast_shape, type_name
 from ..tensor.tensor import Tensor
 
 
@@ -256,8 +256,9 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     shape, tshape = input._data.shape, target._data.shape  # (plain tuples: once per step)
     if len(shape) < 1:
         raise ValueError(f"Expected 1 or more dimensions (got {len(shape)})")
-    if target.is_floating_point():
-        raise RuntimeError(f"expected scalar type Long but found {_type_name(target)}")
+    if target._data.dtype.name not in ("int64", "uint8"):
+        raise RuntimeError("expected target dtype to be Long or Byte, but got "
+                           f"{type_name(target._data.dtype)}")
     if len(shape) >= 2 and (len(tshape) == 0 or shape[0] != tshape[0]):
         raise ValueError(f"Expected input batch_size ({shape[0]}) to match target "
                          f"batch_size ({tshape[0] if tshape else 1}).")
@@ -275,11 +276,6 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
     loss = nn_ops.NllLoss2d.apply(input.reshape(n, c, 1, -1), target=target.reshape(n, 1, -1),
                                   weight=weight, reduction=reduction, ignore_index=ignore_index)
     return loss.view(target.shape) if reduction == "none" else loss
-
-
-def _type_name(t: Tensor) -> str:
-    return {"float32": "Float", "float64": "Double", "float16": "Half"}.get(t.dtype.name,
-                                                                             t.dtype.name)
 
 
 def cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = None,

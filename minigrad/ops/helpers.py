@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor.dtypes import KIND_ORDER, promote
+from ..tensor.dtypes import SCALAR_TYPE_NAMES, KIND_ORDER, promote
 from ..tensor.tensor import Tensor
 
 _DEFAULT = {0: np.dtype(np.bool_), 1: np.dtype(np.int64), 2: np.dtype(np.float32)}
@@ -38,13 +38,9 @@ def result_dtype(*xs) -> np.dtype:
     return result
 
 
-_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
-               "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long", "bool": "Bool"}
-
-
 def type_name(np_dtype) -> str:
     """How PyTorch's error messages name a dtype: 'Float' for float32, 'Long' for int64."""
-    return _TYPE_NAMES[np.dtype(np_dtype).name]
+    return SCALAR_TYPE_NAMES[np.dtype(np_dtype).name]
 
 
 _C_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "uint8":

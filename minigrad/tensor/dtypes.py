@@ -65,7 +65,7 @@ _NAMES = {d.name: d for d in ALL} | {"half": float16, "float": float32, "double"
                                      "short": int16, "int": int32, "long": int64}
 
 # PyTorch's C++ names of the types (``ScalarType``), which its error messages use.
-_SCALAR_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
+SCALAR_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
                       "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
                       "bool": "Bool"}
 
@@ -76,7 +76,7 @@ def _by_name(name: str) -> dtype:
 
 def scalar_type_name(d: dtype) -> str:
     """``'Float'`` for float32, ``'Long'`` for int64: how PyTorch's errors name a dtype."""
-    return _SCALAR_TYPE_NAMES[d.name]
+    return SCALAR_TYPE_NAMES[d.name]
 
 
 def from_numpy_dtype(np_dtype) -> dtype:
