@@ -117,6 +117,28 @@ def test_nll_loss_targets_byte_and_ignored_out_of_range(torch, reduction):
                 [logp, targets])
 
 
+@pytest.mark.parametrize("reduction", REDUCTIONS)
+@pytest.mark.parametrize("options", [{}, {"weight": True}, {"ignore_index": 1},
+                                     {"weight": True, "ignore_index": 3}])
+def test_loss_gradients_on_arrays_match_the_recorded_formulas(reduction, options):
+    # Without create_graph, log_softmax's and nll_loss's backward compute on arrays; with it,
+    # the recorded tensor formulas run. Both must give the same numbers.
+    kw = dict(options, reduction=reduction)
+    if kw.pop("weight", False):
+        kw["weight"] = mg.tensor(WEIGHT)
+    for logits, classes in ((LOGITS, CLASSES), (LOGITS[0], CLASSES[0])):
+        x = mg.tensor(logits, requires_grad=True)
+        seed = mg.tensor(rng.standard_normal(np.shape(classes)).astype(np.float32))
+        for loss_fn in (F.cross_entropy, lambda x, t, **kw: F.nll_loss(x.log_softmax(-1), t,
+                                                                        **kw)):
+            loss = loss_fn(x, mg.tensor(classes), **kw)
+            seeded = (loss * seed).sum() if reduction == "none" else loss
+            plain, = mg.autograd.grad(seeded, x, retain_graph=True)
+            recorded, = mg.autograd.grad(seeded, x, create_graph=True)
+            assert recorded.requires_grad and not plain.requires_grad
+            np.testing.assert_array_equal(plain.numpy(), recorded.detach().numpy())
+
+
 def test_cross_entropy_graph(torch):
     loss = F.cross_entropy(mg.tensor(LOGITS, requires_grad=True), mg.tensor(CLASSES))
     tloss = torch.nn.functional.cross_entropy(torch.tensor(LOGITS, requires_grad=True),

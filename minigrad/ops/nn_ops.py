@@ -341,15 +341,21 @@ class NllLoss(Function):
         single = a.ndim == 1  # one sample: (C,) scores and a 0-d target
         if single:
             a, t = a[None], t[None]
-        # The usual case, every target counted and no class weights, costs no mask and no
+        # The usual case, every target a class and no class weights, costs no mask and no
         # weights: a loss is called once per training step, on small arrays, where each
-        # NumPy call counts.
-        valid = t != ignore_index
-        everything = bool(valid.all())
-        safe = t if everything else xp.where(valid, t, 0)
-        if safe.size and (safe.min() < 0 or safe.max() >= a.shape[1]):
-            bad = (safe < 0) | (safe >= a.shape[1])
-            raise IndexError(f"Target {int(safe[bad].reshape(-1)[0])} is out of bounds.")
+        # NumPy call counts. Read as unsigned, a negative target is huge: one max checks
+        # that every target lies in [0, C) (so none is an ignore_index outside the classes).
+        n_classes = a.shape[1]
+        if t.size and int(t.view(f"u{t.dtype.itemsize}").max()) < n_classes and \
+                not 0 <= ignore_index < n_classes:
+            everything, safe = True, t
+        else:
+            valid = t != ignore_index
+            everything = bool(valid.all())
+            safe = t if everything else xp.where(valid, t, 0)
+            if safe.size and (safe.min() < 0 or safe.max() >= n_classes):
+                bad = (safe < 0) | (safe >= n_classes)
+                raise IndexError(f"Target {int(safe[bad].reshape(-1)[0])} is out of bounds.")
         w = None  # each target's weight; None: all 1
         if weight is not None:
             w = weight._data[safe].astype(a.dtype, copy=False)
@@ -359,9 +365,12 @@ class NllLoss(Function):
             picked = a[xp.arange(a.shape[0]), safe]
         else:
             picked = xp.take_along_axis(a, safe[:, None], axis=1)[:, 0]
-        losses = -picked if w is None else -picked * w
         ctx.target, ctx.weights, ctx.shape = safe, w, a.shape
         ctx.reduction, ctx.single = reduction, single
+        if reduction == "mean" and w is None and safe.size:  # -sum / N: no array of losses
+            ctx.total = safe.size
+            return out(-picked.sum() / ctx.total, logp._device, a.dtype)
+        losses = -picked if w is None else -picked * w
         if reduction == "none":
             return out(losses[0] if single else losses, logp._device)
         if reduction == "mean":
@@ -373,19 +382,30 @@ class NllLoss(Function):
     @staticmethod
     def backward(ctx, g):
         # d(-w_i logp[i, t_i]) / d logp[i, c] = -w_i if c == t_i else 0
+        xp, shape, safe, w = g.xp, ctx.shape, ctx.target, ctx.weights
+        if not grad_mode.state.enabled and len(shape) == 2:
+            return NllLoss._first_order(ctx, g, shape, safe, w), None
         if ctx.reduction == "none" and not ctx.single:
             g = g.unsqueeze(1)  # one loss per sample (and position): spread over the classes
         elif ctx.reduction == "mean":
             g = g / float(ctx.total)
-        xp, shape, safe, w = g.xp, ctx.shape, ctx.target, ctx.weights
         # backward's coefficients: -w at each target, 0 elsewhere (a weighted one-hot)
         classes = xp.arange(shape[1]).reshape((1, -1) + (1,) * (len(shape) - 2))
         hit = classes == safe[:, None]
         coef = -hit.astype(g._data.dtype) if w is None else hit * -w[:, None]
         coef = coef[0] if ctx.single else coef
-        if not grad_mode.state.enabled:  # nothing to record: the product on the arrays
-            return out(coef * g._data, g._device)
-        return _const(coef, g) * g
+        return _const(coef, g) * g, None
+
+    @staticmethod
+    def _first_order(ctx, g, shape, safe, w):
+        """The same gradient on the arrays, when nothing is recorded: zeros, and -w * g
+        written at each sample's target (PyTorch's kernel does just this)."""
+        xp, gd = g.xp, g._data
+        if ctx.reduction == "mean":
+            gd = gd / float(ctx.total)
+        res = xp.zeros(shape, gd.dtype)
+        res[xp.arange(shape[0]), safe] = -gd if w is None else -(w * gd)
+        return out(res[0] if ctx.single else res, g._device)
 
 
 class NllLoss2d(NllLoss):

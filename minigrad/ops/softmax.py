@@ -34,18 +34,21 @@ class LogSoftmax(Function):
         x = a._data
         xp = a.xp
         shifted = x - x.max(axis=dim, keepdims=True)
-        y = out(shifted - xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True)), a._device)
+        shifted -= xp.log(xp.exp(shifted).sum(axis=dim, keepdims=True))  # (in place: it's ours)
+        y = out(shifted, a._device)
         ctx.dim = dim
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, g):
-        y, = ctx.saved_tensors
         # d log_softmax: g - softmax * sum(g)
         if not grad_mode.state.enabled:  # nothing to record: the same on the arrays
             gd, xp = g._data, g.xp
-            return out(gd - xp.exp(y._data) * gd.sum(axis=ctx.dim, keepdims=True), g._device), None
+            p = xp.exp(ctx._saved_array())
+            p *= gd.sum(axis=ctx.dim, keepdims=True)
+            return out(xp.subtract(gd, p, out=p), g._device), None
+        y, = ctx.saved_tensors
         return g - y.exp() * g.sum(dim=ctx.dim, keepdim=True), None
 
 
