@@ -655,6 +655,40 @@ def test_unary_ops_recorded_directly_match_function_apply(dtype):
                 assert gf.requires_grad == gg.requires_grad == create_graph
 
 
+@pytest.mark.parametrize("shapes", [((5,), (5,)), ((4, 5), (5,)), ((4, 5), (5, 3)),
+                                    ((5,), (5, 3)), ((2, 4, 5), (5, 3))])
+def test_matmul_gradients_on_arrays_match_the_recorded_formulas(shapes):
+    # Without create_graph, dot/mv/mm compute their gradients on arrays (linalg._first_order);
+    # with it, the tensor formulas run and are recorded. Same numbers, for every input that
+    # requires grad. (vector @ matrix and batched products always take the tensor formulas.)
+    rng = np.random.default_rng(0)
+    arrays = [rng.standard_normal(s).astype(np.float32) for s in shapes]
+    for wants in ((True, True), (True, False), (False, True)):
+        a, b = (minigrad.tensor(x, requires_grad=w) for x, w in zip(arrays, wants))
+        y = a @ b
+        seed = minigrad.tensor(rng.standard_normal(y.shape).astype(np.float32))
+        inputs = [t for t, w in zip((a, b), wants) if w]
+        plain = minigrad.autograd.grad((y * seed).sum(), inputs, retain_graph=True)
+        recorded = minigrad.autograd.grad((y * seed).sum(), inputs, create_graph=True)
+        for p, r in zip(plain, recorded):
+            assert not p.requires_grad
+            np.testing.assert_array_equal(p.numpy(), r.detach().numpy())
+
+
+def test_reduction_gradients_unrecorded_are_views_of_the_incoming_gradient():
+    # sum/mean's backward spreads the gradient by a broadcast view; without create_graph it is
+    # made directly (reduction._spread), and must equal what expand() gives with it
+    x = minigrad.tensor(np.arange(24, dtype=np.float32).reshape(2, 3, 4), requires_grad=True)
+    for reduce in (lambda t: t.sum(), lambda t: t.sum(1), lambda t: t.mean((0, 2)),
+                   lambda t: t.sum(-1, keepdim=True), lambda t: t.mean()):
+        y = reduce(x)
+        seed = minigrad.tensor(np.arange(1, y.numel() + 1, dtype=np.float32).reshape(y.shape))
+        plain, = minigrad.autograd.grad(y, x, seed, retain_graph=True)
+        recorded, = minigrad.autograd.grad(y, x, seed, create_graph=True)
+        assert not plain.requires_grad
+        np.testing.assert_array_equal(plain.numpy(), recorded.detach().numpy())
+
+
 def test_detach_shares_memory():
     def s(T):
         x = T.tensor([1., 2.], requires_grad=True)

@@ -11,9 +11,11 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..autograd import grad_mode
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import normalize_dim, normalize_dims, out, type_name
+from .shape import _broadcast, _view_of
 
 
 def _kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -22,6 +24,12 @@ def _kept_shape(shape: tuple, dims: tuple) -> tuple:
 
 def _spread(g: Tensor, shape: tuple, dims: tuple) -> Tensor:
     """Undo a reduction's shape: put the reduced dims back as 1s, then broadcast."""
+    if not (g._requires_grad and grad_mode.state.enabled):
+        # nothing to record: the broadcast view itself, without reshape's and expand's checks
+        data = g._data
+        if data.ndim:
+            data = data.reshape(_kept_shape(shape, dims))
+        return _view_of(g, _broadcast(g.xp, data, shape))
     if g._data.ndim:  # (a 0-d g, from a full reduction, broadcasts as it is)
         kept = _kept_shape(shape, dims)
         if g._data.shape != kept:
