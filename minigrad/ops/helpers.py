@@ -76,8 +76,15 @@ def operands(a, b):
     return a, b._data, result_dtype(a, b), b._device
 
 
+def as_array(arr):
+    """NumPy turns 0-d results into scalars: make them arrays again."""
+    if type(arr) is not np.ndarray and isinstance(arr, (np.generic, int, float, bool)):
+        return np.asarray(arr)
+    return arr
+
+
 def out(arr, dev, dtype=None) -> Tensor:
-    """Wrap a result array. NumPy turns 0-d results into scalars: make them arrays again."""
+    """Wrap a result array (a 0-d result made an array again, see as_array)."""
     if type(arr) is not np.ndarray and isinstance(arr, (np.generic, int, float, bool)):
         arr = np.asarray(arr)
     if dtype is not None and arr.dtype is not dtype and arr.dtype != dtype:

@@ -12,9 +12,9 @@ from collections import namedtuple
 import numpy as np
 
 from ..autograd import grad_mode
-from ..autograd.function import Function
+from ..autograd.function import Function, fast_lane, record_unary
 from ..tensor.tensor import Tensor
-from .helpers import normalize_dim, normalize_dims, out, type_name
+from .helpers import as_array, normalize_dim, normalize_dims, out, type_name
 from .shape import _broadcast, _view_of
 
 
@@ -279,7 +279,12 @@ def sum(a: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  #
     if dtype is not None:
         a = a.to(dtype)
     if dim is None:
-        return Sum.apply(a, dims=tuple(range(a._data.ndim)), keepdim=False)
+        dims = tuple(range(a._data.ndim))
+        if fast_lane(a):  # the sum of a float tensor (every loss): recorded directly
+            y = record_unary(Sum, a, as_array(a._data.sum(axis=dims)))
+            y.grad_fn.shape, y.grad_fn.dims = a._data.shape, dims  # (what Sum.forward keeps)
+            return y
+        return Sum.apply(a, dims=dims, keepdim=False)
     return SumDim.apply(a, dims=normalize_dims(dim, a._data.ndim), keepdim=keepdim)
 
 
