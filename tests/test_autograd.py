@@ -658,6 +658,22 @@ def test_unary_ops_recorded_directly_match_function_apply(dtype):
                 assert gf.requires_grad == create_graph or cls is cases[-1][1]
 
 
+def test_two_tensor_edges_written_out_match_the_general_loop():
+    # function._link_two is _link_all's loop for two tensor arguments, written out
+    from minigrad.autograd.function import _link_all, _link_two
+    from minigrad.ops.arithmetic import Mul
+    leaf = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    inner = minigrad.tensor([[0.0, 1.0], [2.0, 3.0]], dtype=minigrad.float64,
+                            requires_grad=True).unbind(0)[1]  # output 1 of its node, float64
+    const = minigrad.tensor([5.0, 6.0])
+    for a, b in [(leaf, inner), (inner, leaf), (leaf, const), (const, inner), (leaf, leaf)]:
+        needs = (a.requires_grad, b.requires_grad)
+        two, general = Mul._backward_cls(), Mul._backward_cls()
+        _link_two(two, a, b, needs)
+        _link_all(Mul, general, (a, b), needs)
+        assert vars(two) == vars(general)
+
+
 @pytest.mark.parametrize("shapes", [((5,), (5,)), ((4, 5), (5,)), ((4, 5), (5, 3)),
                                     ((5,), (5, 3)), ((2, 4, 5), (5, 3))])
 def test_matmul_gradients_on_arrays_match_the_recorded_formulas(shapes):

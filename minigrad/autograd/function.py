@@ -271,6 +271,14 @@ def _link_one(ctx: BackwardNode, a: Tensor) -> None:
 
 def _record_edges(cls: type, ctx: BackwardNode, args: tuple, needs: tuple) -> None:
     """The edges of a node with several arguments (see _record)."""
+    if len(args) == 2 and isinstance(args[0], Tensor) and isinstance(args[1], Tensor):
+        _link_two(ctx, args[0], args[1], needs)  # the usual binary op, written out
+    else:
+        _link_all(cls, ctx, args, needs)
+
+
+def _link_all(cls: type, ctx: BackwardNode, args: tuple, needs: tuple) -> None:
+    """The edges of a node with any arguments (see _record_edges)."""
     nodes, nrs, shapes, dtypes, positions = [], [], [], [], []
     for i, (a, need) in enumerate(zip(args, needs)):
         if need:
@@ -298,6 +306,31 @@ def _record_edges(cls: type, ctx: BackwardNode, args: tuple, needs: tuple) -> No
     ctx.needs_input_grad = shared[needs]
     if len(positions) != len(args):  # which argument each edge belongs to
         ctx._arg_index = shared[tuple(positions)]
+
+
+def _link_two(ctx: BackwardNode, a: Tensor, b: Tensor, needs: tuple) -> None:
+    """The two edges of a node with two tensor arguments: what _link_all gives them, written
+    out (a binary op is the most common node after the unary ones)."""
+    need_a, need_b = needs
+    fa = fb = sa = sb = ca = cb = None
+    na = nb = 0
+    if need_a:
+        fa, data = a.grad_fn, a._data
+        if fa is None:
+            fa = a._grad_accumulator()
+        else:
+            na = a._output_nr
+        sa, ca = data.shape, data.dtype.char
+    if need_b:
+        fb, data = b.grad_fn, b._data
+        if fb is None:
+            fb = b._grad_accumulator()
+        else:
+            nb = b._output_nr
+        sb, cb = data.shape, data.dtype.char
+    ctx._next_nodes, ctx._next_nrs = (fa, fb), shared[(na, nb)]
+    ctx._input_shapes, ctx._input_dtypes = shared[(sa, sb)], shared[(ca, cb)]
+    ctx.needs_input_grad = shared[needs]
 
 
 def _claim_output(ctx: BackwardNode, o: Any, nr: int, args: tuple) -> Any:
