@@ -311,26 +311,22 @@ def _link_all(cls: type, ctx: BackwardNode, args: tuple, needs: tuple) -> None:
 def _link_two(ctx: BackwardNode, a: Tensor, b: Tensor, needs: tuple) -> None:
     """The two edges of a node with two tensor arguments: what _link_all gives them, written
     out (a binary op is the most common node after the unary ones)."""
-    need_a, need_b = needs
-    fa = fb = sa = sb = ca = cb = None
-    na = nb = 0
-    if need_a:
-        fa, data = a.grad_fn, a._data
-        if fa is None:
-            fa = a._grad_accumulator()
-        else:
-            na = a._output_nr
-        sa, ca = data.shape, data.dtype.char
-    if need_b:
-        fb, data = b.grad_fn, b._data
-        if fb is None:
-            fb = b._grad_accumulator()
-        else:
-            nb = b._output_nr
-        sb, cb = data.shape, data.dtype.char
+    fa, na, sa, ca = _edge(a) if needs[0] else _NO_EDGE
+    fb, nb, sb, cb = _edge(b) if needs[1] else _NO_EDGE
     ctx._next_nodes, ctx._next_nrs = (fa, fb), shared[(na, nb)]
     ctx._input_shapes, ctx._input_dtypes = shared[(sa, sb)], shared[(ca, cb)]
     ctx.needs_input_grad = shared[needs]
+
+
+_NO_EDGE = (None, 0, None, None)
+
+
+def _edge(t: Tensor) -> tuple:
+    """(node, output number, shape, dtype code) of the edge to ``t``, which requires grad."""
+    fn, data = t.grad_fn, t._data
+    if fn is None:
+        return t._grad_accumulator(), 0, data.shape, data.dtype.char
+    return fn, t._output_nr, data.shape, data.dtype.char
 
 
 def _claim_output(ctx: BackwardNode, o: Any, nr: int, args: tuple) -> Any:
