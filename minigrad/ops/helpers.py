@@ -85,8 +85,8 @@ def as_array(arr):
 
 def out(arr, dev, dtype=None) -> Tensor:
     """Wrap a result array (a 0-d result made an array again, see as_array)."""
-    if type(arr) is not np.ndarray and isinstance(arr, (np.generic, int, float, bool)):
-        arr = np.asarray(arr)
+    if type(arr) is not np.ndarray:
+        arr = as_array(arr)
     if dtype is not None and arr.dtype is not dtype and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return Tensor._make(arr, dev)

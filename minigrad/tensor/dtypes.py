@@ -66,8 +66,8 @@ _NAMES = {d.name: d for d in ALL} | {"half": float16, "float": float32, "double"
 
 # PyTorch's C++ names of the types (``ScalarType``), which its error messages use.
 SCALAR_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
-                      "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-                      "bool": "Bool"}
+                     "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
+                     "bool": "Bool"}
 
 
 def _by_name(name: str) -> dtype:
