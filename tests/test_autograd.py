@@ -1007,6 +1007,18 @@ def test_relu_passes_no_nan_where_it_was_flat():
     assert run_both(s) == ["0.0", "0.0", "nan"]
 
 
+def test_relu_gradient_passes_where_its_output_is_nan():
+    # threshold_backward zeroes the gradient only where the output is <= 0: nan is not, so a
+    # nan input gets the gradient (first order on arrays, and recorded with create_graph)
+    def s(T):
+        x = T.tensor([float("nan"), 1., -1., 0.], requires_grad=True)
+        g, = T.autograd.grad(T.relu(x).sum(), x, create_graph=True)
+        gg, = T.autograd.grad((g * T.tensor([2., 3., 4., 5.])).sum() + T.relu(x).sum(), x)
+        T.relu(x).sum().backward()
+        return [x.grad.tolist(), g.tolist(), gg.tolist()]
+    assert run_both(s)[0] == [1.0, 1.0, 0.0, 0.0]
+
+
 def test_set_detect_anomaly_switches_on_and_restores():
     from minigrad.autograd import anomaly
     assert not anomaly.is_anomaly_enabled()

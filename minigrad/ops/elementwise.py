@@ -201,7 +201,7 @@ class Relu(Function):
     @staticmethod
     def backward(ctx, g):
         if not grad_mode.state.enabled:  # nothing to record (no create_graph): just the arrays
-            return out(_where_positive(ctx._saved_array(), g._data), g._device)
+            return out(_zero_where_flat(ctx._saved_array(), g._data), g._device)
         y, = ctx.saved_tensors
         return ReluGrad.apply(g, y)  # d relu(a)/da = 1 where a > 0, else 0
 
@@ -210,19 +210,20 @@ def _relu(xp, x):
     return xp.maximum(x, 0).astype(x.dtype, copy=False)
 
 
-def _where_positive(y, g):
-    """``g`` where ``y > 0``, else 0. Not ``g * (y > 0)``: a nan or inf in g would give nan
+def _zero_where_flat(y, g):
+    """``g``, with 0 where ``y <= 0`` (where relu was flat), as PyTorch's threshold_backward:
+    where y is nan the gradient passes. Not ``g * (y > 0)``: a nan or inf in g would give nan
     where relu was flat. Not ``xp.where`` either: on a mask without pattern NumPy's where
     branches on every element and runs ~10x slower than a product. Instead, clear all the
     bits of g where y <= 0 (a float with every bit clear is +0.0): same-size integer views
     and one AND, no branches."""
     bits = f"i{g.dtype.itemsize}"
-    keep = -(y > 0).astype(bits)  # -1 (every bit set) where y > 0, else 0
+    keep = (y <= 0).astype(bits) - 1  # 0 where y <= 0, else -1 (every bit set)
     return (g.view(bits) & keep).view(g.dtype)
 
 
 class ReluGrad(Function):
-    """``g`` where ``y > 0``, else 0, as one op: PyTorch's ``threshold_backward``. One array
+    """``g``, with 0 where ``y <= 0``, as one op: PyTorch's ``threshold_backward``. One array
     expression instead of a comparison and a product, and still differentiable (for
     create_graph)."""
     _node_name = "ThresholdBackwardBackward0"
@@ -230,7 +231,7 @@ class ReluGrad(Function):
     @staticmethod
     def forward(ctx, g, y):
         ctx.save_for_backward(y)
-        return out(_where_positive(y._data, g._data), g._device)
+        return out(_zero_where_flat(y._data, g._data), g._device)
 
     @staticmethod
     def backward(ctx, gg):
