@@ -589,6 +589,41 @@ CASES += [
        fd=False),
 ]
 
+# --- the steps of nn that PyTorch records as one node --------------------------------------------
+def _F(T):
+    return T.nn.functional
+
+
+_CLASSES = K([0, 2, 1, 2], dtype=np.int64)
+CASES += [
+    op("t*t", lambda T, a, b: a * b, N(2, 3), N(2, 3)),
+    op("t/t", lambda T, a, b: a / b, N(2, 3), NZ(2, 3)),
+    op("t-0.5", lambda T, a: a - 0.5, N(2, 3)),
+    op("t/2.5", lambda T, a: a / 2.5, N(2, 3)),
+    op("t/0", lambda T, a: a / 0, NZ(2, 3), grad=False),
+    op("t*1e-3", lambda T, a: a * 1e-3, N(2, 3)),
+    op("F.linear", lambda T, x, w, b: _F(T).linear(x, w, b), N(4, 3), N(2, 3), N(2)),
+    op("F.linear(no bias)", lambda T, x, w: _F(T).linear(x, w), N(4, 3), N(2, 3)),
+    op("F.linear(3d)", lambda T, x, w, b: _F(T).linear(x, w, b), N(2, 4, 3), N(2, 3), N(2)),
+    op("F.cross_entropy", lambda T, x, t: _F(T).cross_entropy(x, t), N(4, 3), _CLASSES),
+    op("F.cross_entropy(sum)", lambda T, x, t: _F(T).cross_entropy(x, t, reduction="sum"),
+       N(4, 3), _CLASSES),
+    op("F.cross_entropy(none)", lambda T, x, t: _F(T).cross_entropy(x, t, reduction="none"),
+       N(4, 3), _CLASSES),
+    op("F.cross_entropy(weight)", lambda T, x, t, w: _F(T).cross_entropy(x, t, weight=w),
+       N(4, 3), _CLASSES, K([0.5, 2.0, 1.0])),
+    op("F.cross_entropy(ignore)", lambda T, x, t: _F(T).cross_entropy(x, t, ignore_index=2),
+       N(4, 3), _CLASSES),
+    op("F.cross_entropy(1 sample)", lambda T, x, t: _F(T).cross_entropy(x, t), N(3),
+       K(1, dtype=np.int64)),
+    op("F.cross_entropy(weight,ignore,sum)", lambda T, x, t, w: _F(T).cross_entropy(
+        x, t, weight=w, ignore_index=0, reduction="sum"), N(4, 3), _CLASSES, K([0.5, 2.0, 1.0])),
+    op("F.nll_loss", lambda T, x, t: _F(T).nll_loss(x, t), N(4, 3), _CLASSES),
+    op("F.nll_loss(none,weight)", lambda T, x, t, w: _F(T).nll_loss(x, t, weight=w,
+       reduction="none"), N(4, 3), _CLASSES, K([0.5, 2.0, 1.0])),
+    op("F.nll_loss(1 sample)", lambda T, x, t: _F(T).nll_loss(x, t), N(3), K(2, dtype=np.int64)),
+]
+
 _IDS = [c.name for c in CASES]
 assert len(set(_IDS)) == len(_IDS), "case names must be unique"
 
@@ -750,6 +785,100 @@ def test_grad_fn_name(case, torch):
     m_out = _flat(_call(minigrad, case, _tensors(minigrad, case, arrays, "float32")))
     t_out = _flat(_call(torch, case, _tensors(torch, case, arrays, "float32")))
     assert _node_names(m_out) == _node_names(t_out)
+
+
+# ---------------------------------------------------------------------------------------------
+# 6. The fast path (autograd/fastpath.py) against the reference path, for every op
+# ---------------------------------------------------------------------------------------------
+
+def _same(a, b, seen=None) -> bool:
+    """Are two results of the same op, one recorded by each path, the same: the same values,
+    and nodes with the same fields (recursively), sharing the same leaf nodes?"""
+    from minigrad.autograd.graph import AccumulateGrad, Node, SavedTensor
+    seen = set() if seen is None else seen
+    if type(a) is not type(b):
+        return False
+    if isinstance(a, np.ndarray):
+        return a.dtype == b.dtype and a.shape == b.shape and np.array_equal(a, b, equal_nan=True)
+    if isinstance(a, minigrad.Tensor):
+        return a is b or (a.requires_grad == b.requires_grad and a._output_nr == b._output_nr
+                          and _same(a._data, b._data) and _same(a.grad_fn, b.grad_fn, seen))
+    if isinstance(a, AccumulateGrad):
+        return a is b
+    if isinstance(a, Node):
+        if (id(a), id(b)) in seen:
+            return True
+        seen.add((id(a), id(b)))
+        fa, fb = dict(vars(a)), dict(vars(b))
+        for k in ("_seq", "_non_differentiable"):  # creation order; ids of forward's outputs
+            fa.pop(k, None), fb.pop(k, None)
+        return fa.keys() == fb.keys() and all(_same(fa[k], fb[k], seen) for k in fa)
+    if isinstance(a, SavedTensor):
+        return all(_same(getattr(a, k, None), getattr(b, k, None), seen)
+                   for k in type(a).__slots__)
+    if isinstance(a, (tuple, list)):
+        return len(a) == len(b) and all(_same(x, y, seen) for x, y in zip(a, b))
+    if isinstance(a, dict):
+        return a.keys() == b.keys() and all(_same(a[k], b[k], seen) for k in a)
+    if type(a).__name__ == "Version":
+        return a.value == b.value
+    return a == b
+
+
+@pytest.mark.parametrize("dtype", ["float32", "float64"])
+@pytest.mark.parametrize("case", _params(CASES, "fastpath"))
+def test_fast_path_matches_reference(case, dtype):
+    """The same op on the same inputs, with every fast path on and with them all off:
+    identical outputs, nodes (fields, edges, saved tensors) and gradients, first and second
+    order, and identical results when nothing is recorded."""
+    from minigrad.autograd import fastpath
+    xs = _tensors(minigrad, case, _arrays(case), dtype)
+    with fastpath.disabled():
+        ref = _flat(_call(minigrad, case, xs))
+    fast = _flat(_call(minigrad, case, xs))
+    assert _same(list(fast), list(ref)), "recorded outputs or nodes differ"
+    with minigrad.no_grad():
+        with fastpath.disabled():
+            ref_plain = _flat(_call(minigrad, case, xs))
+        assert _same(list(_flat(_call(minigrad, case, xs))), list(ref_plain)), "no_grad results"
+    if not case.grad:
+        return
+    inputs = [x for x in xs if x.requires_grad]
+    f_out, r_out = _differentiable(fast), _differentiable(ref)
+    rng = _rng(case, "upstream")
+    ups = [minigrad.tensor(rng.standard_normal(tuple(o.shape)).astype(dtype)) for o in f_out]
+    for create_graph in (False, True):
+        gf = minigrad.autograd.grad(f_out, inputs, ups, retain_graph=True,
+                                    create_graph=create_graph, allow_unused=True)
+        with fastpath.disabled():
+            gr = minigrad.autograd.grad(r_out, inputs, ups, retain_graph=True,
+                                        create_graph=create_graph, allow_unused=True)
+        for k, (f, r) in enumerate(zip(gf, gr)):
+            assert (f is None) == (r is None), f"gradient {k}"
+            if f is not None:
+                assert f.requires_grad == r.requires_grad, f"gradient {k} requires_grad"
+                assert _same(f._data, r._data), f"gradient {k}, create_graph={create_graph}"
+
+
+def test_fast_path_is_taken_where_declared(monkeypatch):
+    """The fast routes are used (so that the comparison above compares two paths), and none
+    with the switch off."""
+    from minigrad.autograd import fastpath
+    taken = []
+    for name in ("forward", "backward"):
+        real = getattr(fastpath, name)
+        monkeypatch.setattr(fastpath, name, lambda *a, _real=real, _name=name: (
+            lambda r: (taken.append(_name) if r is not None else None, r)[1])(_real(*a)))
+    x = minigrad.tensor([0.5, -1.0], requires_grad=True)
+    w = minigrad.tensor([[1.0, 2.0], [3.0, 4.0]], requires_grad=True)
+    for step in (lambda: ((x * 2 + 1) / 3 - 0.5).tanh().sigmoid().relu().sum(),
+                 lambda: (w @ x).sin().cos().abs().mean()):
+        with fastpath.disabled():
+            step().backward()
+        assert taken == []
+        step().backward()
+        assert taken.count("forward") >= 4 and "backward" in taken, taken
+        taken.clear()
 
 
 # ---------------------------------------------------------------------------------------------

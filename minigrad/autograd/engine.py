@@ -24,7 +24,7 @@ import numpy as np
 
 from ..tensor.tensor import Tensor
 from . import anomaly, grad_mode
-from .graph import AccumulateGrad, Node, _accumulate_into, _all_none
+from .graph import AccumulateGrad, Node, _accumulate_into
 
 _TensorOrTensors = "Tensor | Sequence[Tensor]"
 
@@ -116,11 +116,11 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
     deps, needed = _count_dependencies([r[0] for r in roots], targets)
 
     captured: list = [None] * len(inputs)
-    buffers: dict[Node, list] = {}
+    buffers: dict[Node, list] = {}  # per node: the gradients received so far, one per output
     for (node, nr), g in zip(roots, grads):
         _add_to_buffer(buffers, node, nr, g)
-    # A root that is also reached through the graph waits for those edges too.
-    # Heap entries are (-sequence number, node): the most recently created node runs first.
+    # Ready nodes wait in a heap of (-sequence number, node): the most recently created runs
+    # first. A root that is also reached through the graph waits for those edges too.
     heap = [(-node._seq, node) for node in buffers if deps.get(node, 0) == 0]
     heapq.heapify(heap)
 
@@ -135,17 +135,14 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
         while heap:
             node = heappop(heap)[1]
             node_grads = buffers.pop(node)
-            hooked = node._hooked
-            if hooked and node._pre_hooks:
+            if node._pre_hooks:
                 for hook in list(node._pre_hooks.values()):
                     new = hook(tuple(node_grads))
                     if new is not None:
                         node_grads = list(new)
+            node._run_tensor_hooks(node_grads)
             is_leaf_node = type(node) is AccumulateGrad
-            if (hooked and (node._tensor_hooks or node._retained)) or \
-                    (is_leaf_node and node.variable._hooks):
-                node._run_tensor_hooks(node_grads)
-            if targets and node in targets:
+            if node in targets:  # grad() or backward(inputs=...): capture this gradient
                 for nr, i in targets[node]:
                     captured[i] = node_grads[nr]
                     if accumulate and node_grads[nr] is not None and not is_leaf_node:
@@ -158,41 +155,31 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                 continue
             if needed is not None and node not in needed:
                 continue  # a target with nothing wanted beyond it
-            if node_grads[0] is None and _all_none(node_grads):  # nothing arrived: nothing to send
-                out_grads = (None,) * len(node._next_nodes)
+            if all(g is None for g in node_grads):  # nothing arrived: nothing to send
+                out_grads = (None,) * len(node.next_functions)
             else:
                 out_grads = node.apply(tuple(node_grads))
-                if hooked and node._post_hooks:
+                if node._post_hooks:
                     for hook in list(node._post_hooks.values()):
                         new = hook(out_grads, tuple(node_grads))
                         if new is not None:
                             out_grads = tuple(new)
                 if check_nan:
                     anomaly.check_nan(node, out_grads)
-                if _observers:
-                    for fn in _observers:
-                        fn(node, tuple(node_grads), out_grads)
-            if not retain_graph and node._saved:
+                for fn in _observers:
+                    fn(node, tuple(node_grads), out_grads)
+            if not retain_graph:
                 node.release()
             # Hand each input's gradient to the node that produced the input; a node is ready
-            # once every edge into it has delivered (deps reaches 0).
-            for child, nr, g in zip(node._next_nodes, node._next_nrs, out_grads):
-                if child is None:  # an input that needs no grad
+            # once every edge into it has delivered (its count reaches 0).
+            for (child, nr), g in zip(node.next_functions, out_grads):
+                if child is None or child not in deps:  # no gradient wanted, or not needed
                     continue
-                waiting = deps.get(child)
-                if waiting is None:  # not needed (with inputs)
-                    continue
-                buf = buffers.get(child)
-                if buf is None and child._output_meta is None and g is not None:
-                    buffers[child] = [g]  # (the usual case of _add_to_buffer, written out)
-                else:
-                    _add_to_buffer(buffers, child, nr, g)
-                deps[child] = waiting - 1
-                if waiting == 1:
+                _add_to_buffer(buffers, child, nr, g)
+                deps[child] -= 1
+                if deps[child] == 0:
                     heappush(heap, (-child._seq, child))
-            # Hold no gradient past its hand-over: AccumulateGrad takes a gradient nobody else
-            # holds as .grad instead of copying it (graph._stealable).
-            out_grads = g = None
+            out_grads = g = None  # (hold no gradient past its hand-over: fastpath.can_keep)
     finally:
         state.enabled = prev
         errstate.__exit__(None, None, None)
@@ -229,7 +216,7 @@ def _count_dependencies(roots: list, targets: dict):
     stack = list(deps)
     while stack:
         node = stack.pop()
-        for child in node._next_nodes:
+        for child, _ in node.next_functions:
             if child is not None:
                 n = deps.get(child)
                 if n is None:  # first visit: walk on from it

@@ -11,14 +11,12 @@ from __future__ import annotations
 
 import itertools
 import re
-import sys
 from typing import Callable
 
 import numpy as np
 
-from ..backend import cpu
 from ..tensor.tensor import RemovableHandle, Tensor
-from . import grad_mode
+from . import fastpath, grad_mode
 
 # Nodes made later run first when several are ready, as in PyTorch: a global sequence number.
 _sequence = itertools.count()
@@ -26,59 +24,29 @@ _sequence = itertools.count()
 _ACCUMULATE_PRIORITY = 1 << 62
 
 
-class _Shared(dict):
-    """``shared[t]``: one shared copy of a small tuple of plain values (sizes, dtype codes,
-    flags) equal to ``t``.
-
-    Every node keeps a few such tuples, and most are equal across nodes: a graph of 100,000
-    nodes would hold hundreds of thousands of copies. Each copy is work for Python's garbage
-    collector, which runs a pass every 700 new container objects and, as they pile up, full
-    passes over everything: with the copies, a 100,000-op forward spent 40% of its time in
-    those passes; sharing them removes most of it. A lookup that finds the tuple is a plain
-    dict lookup; only a new one calls ``__missing__``. (Capped, in case a program makes
-    endless different shapes.)"""
-
-    def __missing__(self, t: tuple) -> tuple:
-        if len(self) > 10_000:
-            self.clear()
-        self[t] = t
-        return t
-
-
-shared = _Shared()
-
-
-def _all_none(grads) -> bool:
-    """No gradient among these (not ``None in grads``: that would compare tensors with ==)."""
-    for g in grads:
-        if g is not None:
-            return False
-    return True
+def next_sequence_number() -> int:
+    """A number per recorded node, growing: when several nodes are ready in backward, the one
+    made last runs first, as in PyTorch."""
+    return next(_sequence)
 
 
 class Node:
     """Base class of every ``grad_fn``."""
 
-    # The edges to the nodes of this node's inputs, as two flat tuples (see next_functions).
-    _next_nodes: tuple = ()   # the node that made each input (None: no gradient wanted)
-    _next_nrs: tuple = ()     # which of that node's outputs the input is
+    next_functions: tuple = ()  # ((node, output_nr), ...): one edge per input (see below)
     _tensor_hooks = None   # {output_nr: {handle id: hook}} from tensor.register_hook
     _retained = None       # {output_nr: weakref(tensor)} from tensor.retain_grad()
     _pre_hooks = None      # node.register_prehook(fn(grad_outputs))
     _post_hooks = None     # node.register_hook(fn(grad_inputs, grad_outputs))
     _trace = None          # forward stack, recorded in anomaly mode
     _saved = ()            # what backward needs, freed by release()
-    _hooked = False        # has any of the four above: the engine checks this one flag
     _output_meta = None    # (shape, dtype, device) per output, kept only by multi-output nodes
 
     def name(self) -> str:
         return type(self).__name__
 
-    @property
-    def next_functions(self) -> tuple:
-        """``((node, output_nr), ...)``: for each input, the node that made it and which of its
-        outputs it is; ``(None, 0)`` for an input that needs no gradient."""
-        return tuple(zip(self._next_nodes, self._next_nrs))
+    # next_functions[i] = (the node that made input i, which of its outputs input i is);
+    # (None, 0) for an input that needs no gradient. The engine walks these edges backwards.
 
     def __repr__(self) -> str:
         return f"<{type(self).__name__} object at {hex(id(self))}>"
@@ -104,26 +72,22 @@ class Node:
         """``fn(grad_inputs, grad_outputs)`` after this node ran; may return new grad_inputs."""
         if self._post_hooks is None:
             self._post_hooks = {}
-            self._hooked = True
         return RemovableHandle(self._post_hooks, fn)
 
     def register_prehook(self, fn: Callable) -> RemovableHandle:
         """``fn(grad_outputs)`` before this node runs; may return new grad_outputs."""
         if self._pre_hooks is None:
             self._pre_hooks = {}
-            self._hooked = True
         return RemovableHandle(self._pre_hooks, fn)
 
     def _register_tensor_hook(self, output_nr: int, hook: Callable) -> RemovableHandle:
         if self._tensor_hooks is None:
             self._tensor_hooks = {}
-            self._hooked = True
         return RemovableHandle(self._tensor_hooks.setdefault(output_nr, {}), hook)
 
     def _retain_grad(self, output_nr: int, tensor_ref) -> None:
         if self._retained is None:
             self._retained = {}
-            self._hooked = True
         self._retained[output_nr] = tensor_ref
 
     def _run_tensor_hooks(self, grads: list) -> None:
@@ -155,8 +119,7 @@ class AccumulateGrad(Node):
 
     def apply(self, grad_outputs: tuple) -> tuple:
         if grad_outputs[0] is not None:
-            steal = _stealable(grad_outputs)  # (before this frame holds the gradient too)
-            _accumulate_into(self.variable, grad_outputs[0], steal)
+            _accumulate_into(self.variable, grad_outputs[0])
         return ()
 
     def _run_tensor_hooks(self, grads: list) -> None:
@@ -168,60 +131,23 @@ class AccumulateGrad(Node):
                     grads[0] = new
 
 
-def _accumulate_into(t: Tensor, g: Tensor, steal: bool = False) -> None:
+def _accumulate_into(t: Tensor, g: Tensor) -> None:
     """``t.grad += g``, PyTorch's way: in place when possible; out of place when the gradient
     itself is being recorded (create_graph), so its graph is kept."""
     if t._grad is None:
-        # Later accumulation writes into .grad in place, so .grad must own its memory: copy the
-        # incoming gradient (it may be the user's tensor or a buffer still used elsewhere),
-        # unless nobody else holds it (steal).
-        if g.grad_fn is not None:
+        if g.grad_fn is not None:  # a recorded gradient (create_graph): keep it, graph and all
             t._grad = g
+        elif fastpath.state.enabled and fastpath.can_keep(g):
+            t._grad = g  # (a declared shortcut: nobody else can see g's memory)
         else:
-            t._grad = Tensor._make(g._data if steal else g._data.copy(), g._device)
+            # .grad is added into in place later, so it must own its memory: a copy (the
+            # gradient may be the user's tensor, or one that also went to another input)
+            t._grad = Tensor._make(g._data.copy(), g._device)
     elif grad_mode.state.enabled and (g.requires_grad or t._grad.requires_grad):
-        t._grad = t._grad + g
+        t._grad = t._grad + g  # recorded, so the sum has a graph
     else:
-        t._grad._data += g._data
+        t._grad._data += g._data  # in place: whoever holds .grad sees the sum
         t._grad._counter().value += 1
-
-
-def _reference_counts(grads) -> tuple[int, int, int]:
-    """How many references there are to ``grads[0]``, to its array and to the array's base
-    (0 when the array owns its memory)."""
-    g = grads[0]
-    arr = g._data
-    base = arr.base
-    return sys.getrefcount(g), sys.getrefcount(arr), 0 if base is None else sys.getrefcount(base)
-
-
-def _stealable(grads) -> bool:
-    """Can AccumulateGrad keep the memory of the gradient ``grads[0]`` as ``.grad`` instead of
-    copying it? Only when nothing else can see that memory, which PyTorch decides the same
-    way, by reference counts: the gradient must be held only by the engine's buffer, its array
-    only by the gradient, a view's base only by the view. The counts to compare with are
-    measured once, the same way, on a gradient nobody else holds (below), so the
-    interpreter's own counting doesn't matter; a count that is off only ever costs a copy.
-    Without this, the first backward of every training step would copy every weight's
-    gradient."""
-    n_g, n_arr, n_base = _reference_counts(grads)  # first: before this frame holds anything
-    g = grads[0]
-    arr = g._data
-    if g.grad_fn is not None or grad_mode.state.enabled:  # create_graph: .grad is g itself
-        return False
-    if type(arr) is not np.ndarray or not arr.flags.c_contiguous:
-        return False
-    if n_g > _PRIVATE[0] or n_arr > _PRIVATE[1]:
-        return False
-    return n_base == 0 or (arr.base.base is None and n_base <= _PRIVATE_VIEW[2])
-
-
-def _private_counts(make) -> tuple[int, int, int]:
-    return _reference_counts([Tensor._make(make(), cpu)])
-
-
-_PRIVATE = _private_counts(lambda: np.empty(2, np.float32))
-_PRIVATE_VIEW = _private_counts(lambda: np.empty((2, 2), np.float32).T)
 
 
 class SavedTensor:

@@ -1,14 +1,16 @@
 """+ - * / ** and negation. Each backward sums its gradient back to the input's shape
-(``sum_to``), because broadcasting in forward copied the input along new dimensions."""
+(``sum_to``), because broadcasting in forward copied the input along new dimensions.
+
++ - * / declare their array ``kernel`` (see autograd/fastpath.py): ``y * 2`` and the
+arithmetic inside backward formulas and optimizers then take a cheaper route, with the same
+results as ``forward`` and ``backward`` here, the reference."""
 from __future__ import annotations
 
 import math
 
 import numpy as np
 
-from ..autograd import grad_mode
-from ..autograd.function import Function, fast_lane
-from ..autograd.graph import _sequence, shared
+from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import broadcast_shape, operands, out, result_dtype, sum_to
 
@@ -23,17 +25,25 @@ class _Binary(Function):
 
     @staticmethod
     def _setup(ctx, a, b):
+        """The operands as arrays, the result's dtype and device; checks broadcasting."""
         xa, xb, dt, dev = operands(a, b)
         sa = xa.shape if isinstance(a, Tensor) else ()
         sb = xb.shape if isinstance(b, Tensor) else ()
-        ctx.shapes = shared[(sa, sb)]  # (shared between nodes: see graph.shared)
         if sa != sb and sa and sb:
             broadcast_shape(sa, sb)  # PyTorch's error, not NumPy's
+        _Binary.keep_operands(ctx, sa, sb, None if isinstance(b, Tensor) else b)
         return xa, xb, dt, dev
+
+    @staticmethod
+    def keep_operands(ctx, sa: tuple, sb: tuple, number) -> None:
+        """What backward needs to know of the operands: their shapes (to sum a broadcast
+        gradient back), and ``b`` when it is a Python number."""
+        ctx.shapes, ctx.number = (sa, sb), number
 
 
 class Add(_Binary):
     _node_name = "AddBackward0"
+    kernel = staticmethod(lambda xp, x, y: x + y)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -50,6 +60,7 @@ class Add(_Binary):
 
 class Sub(_Binary):
     _node_name = "SubBackward0"
+    kernel = staticmethod(lambda xp, x, y: x - y)
 
     @staticmethod
     def forward(ctx, a, b):
@@ -69,53 +80,64 @@ class Sub(_Binary):
 
 class Mul(_Binary):
     _node_name = "MulBackward0"
+    kernel = staticmethod(lambda xp, x, y: x * y)
 
     @staticmethod
     def forward(ctx, a, b):
         xa, xb, dt, dev = _Binary._setup(ctx, a, b)
-        na, nb = ctx.needs_input_grad
-        # Save only what backward will need: a for b's gradient, b for a's.
-        ctx.save_for_backward(a if nb else None, b if na and isinstance(b, Tensor) else None)
-        ctx.b = b if not isinstance(b, Tensor) else None
+        if ctx.number is None:  # two tensors: save only what backward will need
+            na, nb = ctx.needs_input_grad
+            ctx.save_for_backward(a if nb else None, b if na else None)
         return out(xa * xb, dev, dt)
 
     @staticmethod
     def backward(ctx, g):
         # d(a*b)/da = b, d(a*b)/db = a
+        if ctx.number is not None:  # a * number
+            return sum_to(g * ctx.number, ctx.shapes[0]), None
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        if b is None:
-            b = ctx.b
-            if b is not None and not grad_mode.state.enabled and g._data.ndim:
-                # a tensor times a number, and nothing to record: just the array
-                return Tensor._make(g._data * b, g._device), None
         return (sum_to(g * b, ctx.shapes[0]) if na else None,
                 sum_to(g * a, ctx.shapes[1]) if nb else None)
+
+    @staticmethod
+    def backward_arrays(ctx, xp, g):
+        if ctx.number is not None:
+            return g * ctx.number, None
+        return None
 
 
 class Div(_Binary):
     _node_name = "DivBackward0"
+    kernel = staticmethod(lambda xp, x, y: _divide(x, y))
 
     @staticmethod
     def forward(ctx, a, b):
         xa, xb, dt, dev = _Binary._setup(ctx, a, b)
         if dt.kind != "f":  # true division of integers gives the default float type
             dt = np.dtype(np.float32)
-        na, nb = ctx.needs_input_grad
-        ctx.save_for_backward(a if nb else None, b if isinstance(b, Tensor) else None)
-        ctx.b = b if not isinstance(b, Tensor) else None
-        with _quiet():
-            return out(xa / xb, dev, dt)
+        if ctx.number is None:
+            na, nb = ctx.needs_input_grad
+            ctx.save_for_backward(a if nb else None, b)
+        return out(_divide(xa, xb), dev, dt)
 
     @staticmethod
     def backward(ctx, g):
         # d(a/b)/da = 1/b, d(a/b)/db = -a/b^2
+        if ctx.number is not None:  # a / number
+            return sum_to(g / ctx.number, ctx.shapes[0]), None
         a, b = ctx.saved_tensors
         na, nb = ctx.needs_input_grad
-        if b is None:
-            b = ctx.b
         return (sum_to(g / b, ctx.shapes[0]) if na else None,
                 sum_to(-g * a / (b * b), ctx.shapes[1]) if nb else None)
+
+
+def _divide(x, y):
+    """x / y; by zero, and overflowing, silently as in PyTorch (inf, nan)."""
+    if (type(y) is float or type(y) is int) and 1 <= abs(y) <= 65504:
+        return x / y  # (a number that every float type holds, >= 1: nothing to silence)
+    with _quiet():
+        return x / y
 
 
 class Neg(Function):
@@ -245,76 +267,12 @@ def _check_alpha(a, other, alpha) -> None:
                            "point number.")
 
 
-def _direct(a, b) -> bool:
-    """Can ``a op b`` skip Function.apply and go straight to the array op? Yes when nothing
-    will be recorded (grad mode is off, as in backward formulas, or no operand requires grad)
-    and the operands need no type promotion, broadcasting or device check: a float tensor and
-    a Python number, or two float tensors of the same dtype, shape and device. Backward
-    formulas and optimizers are made of such ops; skipping the Function machinery for them is
-    what PyTorch's dispatcher does too, for tensors that don't require grad."""
-    if type(a) is not Tensor:
-        return False
-    kind = type(b)
-    if grad_mode.state.enabled and (a._requires_grad or kind is Tensor and b._requires_grad):
-        return False  # to be recorded
-    data = a._data
-    if data.dtype.kind != "f" or not data.ndim:
-        return False
-    if kind is float or kind is int:
-        return True
-    return (kind is Tensor and b._data.dtype is data.dtype and b._device is a._device
-            and b._data.shape == data.shape)
-
-
-def _with_number(a, b) -> bool:
-    """Is ``a op b`` a tensor for the fast lane (function.fast_lane) and a Python number?
-    Then the op records its node itself (``_record_with_number``): the most common recorded
-    op in a course (``y * 2``, ``x + 1``, ``loss / n``) costs less than half as much."""
-    kind = type(b)
-    return (kind is float or kind is int) and fast_lane(a)
-
-
-_FIRST_ONLY = (True, False)
-
-
-def _record_with_number(cls: type, a: Tensor, result, number=None) -> Tensor:
-    """Record ``result = a op number`` as ``cls.apply(a, number)`` would: the same node with
-    the same fields (tests/test_autograd.py compares the two), written out for this case.
-    ``number`` is kept on the node for Mul and Div, whose backward needs it."""
-    ctx = cls._backward_cls()
-    data = a._data
-    fn = a.grad_fn
-    # the edges: to a's node, and (None, 0) for the number, which PyTorch wraps in a tensor
-    if fn is None:
-        ctx._next_nodes, ctx._next_nrs = (a._grad_accumulator(), None), shared[(0, 0)]
-    else:
-        ctx._next_nodes, ctx._next_nrs = (fn, None), shared[(a._output_nr, 0)]
-    ctx._input_shapes = shared[(data.shape, None)]
-    ctx._input_dtypes = shared[(data.dtype.char, None)]
-    ctx.needs_input_grad, ctx._recording = _FIRST_ONLY, True
-    ctx.shapes = shared[(data.shape, ())]
-    if number is not None:
-        ctx._saved, ctx.b = shared[(None, None)], number
-    ctx._seq = next(_sequence)
-    t = Tensor._make(result, a._device, True)
-    t.grad_fn = ctx
-    return t
-
-
-def _operand(b):
-    return b._data if type(b) is Tensor else b
-
-
 def add(a, other, *, alpha=1) -> Tensor:
     if alpha != 1:
         _check_alpha(a, other, alpha)
         other = other * alpha
-    if _direct(a, other):
-        return Tensor._make(a._data + _operand(other), a._device)
     if not isinstance(a, Tensor):
         return Add.apply(other, a) if isinstance(other, Tensor) else a + other
-    if _with_number(a, other):
-        return _record_with_number(Add, a, a._data + other)
     return Add.apply(a, other)
 
 
@@ -322,12 +280,8 @@ def sub(a, other, *, alpha=1) -> Tensor:
     if alpha != 1:
         _check_alpha(a, other, alpha)
         other = other * alpha
-    if _direct(a, other):
-        return Tensor._make(a._data - _operand(other), a._device)
     if not isinstance(a, Tensor):
         return RsubScalar.apply(other, a)
-    if _with_number(a, other):
-        return _record_with_number(Sub, a, a._data - other)
     return Sub.apply(a, other)
 
 
@@ -348,10 +302,6 @@ class RsubScalar(_Binary):
 def mul(a, other) -> Tensor:
     if not isinstance(a, Tensor):
         a, other = other, a
-    if _direct(a, other):
-        return Tensor._make(a._data * _operand(other), a._device)
-    if _with_number(a, other):
-        return _record_with_number(Mul, a, a._data * other, other)
     return Mul.apply(a, other)
 
 
@@ -363,19 +313,7 @@ def div(a, other, *, rounding_mode=None) -> Tensor:
         return DivMode.apply(a, other, rounding_mode=rounding_mode)
     if not isinstance(a, Tensor):
         return Mul.apply(Reciprocal.apply(other), a)  # as PyTorch: n / t == t.reciprocal() * n
-    if _plain_divisor(other):
-        if _direct(a, other):
-            return Tensor._make(a._data / other, a._device)
-        if _with_number(a, other):
-            return _record_with_number(Div, a, a._data / other, other)
     return Div.apply(a, other)
-
-
-def _plain_divisor(b) -> bool:
-    """A number at least 1 in size, and that every float type holds (65504: float16's
-    largest), can't divide by zero or overflow: no error state is needed. (Means and their
-    backward divide by a count.)"""
-    return (type(b) is float or type(b) is int) and 1 <= abs(b) <= 65504
 
 
 def neg(a: Tensor) -> Tensor:

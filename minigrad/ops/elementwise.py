@@ -2,13 +2,17 @@
 
 The ones whose derivative is easiest from their own output (exp, sqrt, tanh, sigmoid, relu)
 save the output; ``save_for_backward`` keeps it without a reference cycle.
+
+Some ops declare their array ``kernel`` and what they ``saves`` (and tanh, sigmoid and relu an
+array-level ``backward_arrays``): autograd/fastpath.py uses those to take a cheaper route with
+the same results. ``forward`` and ``backward`` are the reference.
 """
 from __future__ import annotations
 
 import numpy as np
 
-from ..autograd import grad_mode
-from ..autograd.function import Function, fast_lane, record_unary
+from ..autograd.fastpath import saved_arrays
+from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import out, result_dtype
 
@@ -67,11 +71,12 @@ class Sqrt(Function):
 
 class Abs(Function):
     _node_name = "AbsBackward0"
+    kernel, saves = staticmethod(lambda xp, x: xp.abs(x)), "input"
 
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return out(a.xp.abs(a._data), a._device)
+        return out(Abs.kernel(a.xp, a._data), a._device)
 
     @staticmethod
     def backward(ctx, g):
@@ -81,11 +86,12 @@ class Abs(Function):
 
 class Sin(Function):
     _node_name = "SinBackward0"
+    kernel, saves = staticmethod(lambda xp, x: xp.sin(x)), "input"
 
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return out(a.xp.sin(_float(a)), a._device)
+        return out(Sin.kernel(a.xp, _float(a)), a._device)
 
     @staticmethod
     def backward(ctx, g):
@@ -95,11 +101,12 @@ class Sin(Function):
 
 class Cos(Function):
     _node_name = "CosBackward0"
+    kernel, saves = staticmethod(lambda xp, x: xp.cos(x)), "input"
 
     @staticmethod
     def forward(ctx, a):
         ctx.save_for_backward(a)
-        return out(a.xp.cos(_float(a)), a._device)
+        return out(Cos.kernel(a.xp, _float(a)), a._device)
 
     @staticmethod
     def backward(ctx, g):
@@ -109,19 +116,23 @@ class Cos(Function):
 
 class Tanh(Function):
     _node_name = "TanhBackward0"
+    kernel, saves = staticmethod(lambda xp, x: xp.tanh(x)), "output"
 
     @staticmethod
     def forward(ctx, a):
-        y = out(a.xp.tanh(_float(a)), a._device)
+        y = out(Tanh.kernel(a.xp, _float(a)), a._device)
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, g):
-        if not grad_mode.state.enabled:  # nothing to record (no create_graph): just the arrays
-            return out(_tanh_grad(g._data, ctx._saved_array()), g._device)
         y, = ctx.saved_tensors
         return TanhGrad.apply(g, y)  # g * (1 - y^2): d tanh(a)/da = 1 - tanh(a)^2
+
+    @staticmethod
+    def backward_arrays(ctx, xp, g):
+        y, = saved_arrays(ctx)
+        return (_tanh_grad(g, y),)
 
 
 def _tanh_grad(g, y):
@@ -130,7 +141,8 @@ def _tanh_grad(g, y):
 
 class TanhGrad(Function):
     """``g * (1 - y*y)`` as one op, as PyTorch's ``tanh_backward``: one array expression
-    instead of three recorded ops, and still differentiable (for create_graph)."""
+    instead of three recorded ops, and still differentiable (for create_graph):
+    d/dg = 1 - y^2 (the op itself, applied to the incoming gg), d/dy = -2 g y."""
     _node_name = "TanhBackwardBackward0"
 
     @staticmethod
@@ -147,25 +159,29 @@ class TanhGrad(Function):
 
 class Sigmoid(Function):
     _node_name = "SigmoidBackward0"
+    kernel, saves = staticmethod(lambda xp, x: _sigmoid(xp, x)), "output"
 
     @staticmethod
     def forward(ctx, a):
-        y = out(_sigmoid(a.xp, _float(a)), a._device)
+        y = out(Sigmoid.kernel(a.xp, _float(a)), a._device)
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, g):
-        if not grad_mode.state.enabled:  # nothing to record (no create_graph): just the arrays
-            return out(_sigmoid_grad(g._data, ctx._saved_array()), g._device)
         y, = ctx.saved_tensors
         return SigmoidGrad.apply(g, y)  # g * y * (1 - y): d sigmoid(a)/da = y (1 - y)
+
+    @staticmethod
+    def backward_arrays(ctx, xp, g):
+        y, = saved_arrays(ctx)
+        return (_sigmoid_grad(g, y),)
 
 
 def _sigmoid(xp, x):
     # Stable for large |a|: never exponentiate a large positive number. 1 / (1 + e^-a) for
-    # a >= 0 and e^a / (1 + e^a) below, both as exp(min(a, 0)) / (1 + exp(-|a|)): the same
-    # numbers without xp.where, which branches on every element (~3x slower here).
+    # a >= 0 and e^a / (1 + e^a) below, both as exp(min(a, 0)) / (1 + exp(-|a|)), which is
+    # branch-free (xp.where would branch on every element).
     return xp.exp(xp.minimum(x, 0)) / (1 + xp.exp(-xp.abs(x)))
 
 
@@ -174,7 +190,8 @@ def _sigmoid_grad(g, y):
 
 
 class SigmoidGrad(Function):
-    """``g * y * (1 - y)`` as one op, as PyTorch's ``sigmoid_backward`` (see TanhGrad)."""
+    """``g * y * (1 - y)`` as one op, as PyTorch's ``sigmoid_backward`` (see TanhGrad):
+    d/dg = y (1 - y) (the op itself, applied to gg), d/dy = g (1 - 2y)."""
     _node_name = "SigmoidBackwardBackward0"
 
     @staticmethod
@@ -191,19 +208,23 @@ class SigmoidGrad(Function):
 
 class Relu(Function):
     _node_name = "ReluBackward0"
+    kernel, saves = staticmethod(lambda xp, x: _relu(xp, x)), "output"
 
     @staticmethod
     def forward(ctx, a):
-        y = out(_relu(a.xp, a._data), a._device)
+        y = out(Relu.kernel(a.xp, a._data), a._device)
         ctx.save_for_backward(y)
         return y
 
     @staticmethod
     def backward(ctx, g):
-        if not grad_mode.state.enabled:  # nothing to record (no create_graph): just the arrays
-            return out(_zero_where_flat(ctx._saved_array(), g._data), g._device)
         y, = ctx.saved_tensors
         return ReluGrad.apply(g, y)  # d relu(a)/da = 1 where a > 0, else 0
+
+    @staticmethod
+    def backward_arrays(ctx, xp, g):
+        y, = saved_arrays(ctx)
+        return (_zero_where_flat(y, g),)
 
 
 def _relu(xp, x):
@@ -213,10 +234,9 @@ def _relu(xp, x):
 def _zero_where_flat(y, g):
     """``g``, with 0 where ``y <= 0`` (where relu was flat), as PyTorch's threshold_backward:
     where y is nan the gradient passes. Not ``g * (y > 0)``: a nan or inf in g would give nan
-    where relu was flat. Not ``xp.where`` either: on a mask without pattern NumPy's where
-    branches on every element and runs ~10x slower than a product. Instead, clear all the
-    bits of g where y <= 0 (a float with every bit clear is +0.0): same-size integer views
-    and one AND, no branches."""
+    where relu was flat. Not ``xp.where`` either, which branches on every element. Instead,
+    clear all the bits of g where y <= 0 (a float with every bit clear is +0.0): same-size
+    integer views and one AND, no branches."""
     bits = f"i{g.dtype.itemsize}"
     keep = (y <= 0).astype(bits) - 1  # 0 where y <= 0, else -1 (every bit set)
     return (g.view(bits) & keep).view(g.dtype)
@@ -225,7 +245,8 @@ def _zero_where_flat(y, g):
 class ReluGrad(Function):
     """``g``, with 0 where ``y <= 0``, as one op: PyTorch's ``threshold_backward``. One array
     expression instead of a comparison and a product, and still differentiable (for
-    create_graph)."""
+    create_graph): linear in g (d/dg is the op itself, applied to gg); piecewise constant
+    in y (d/dy = 0)."""
     _node_name = "ThresholdBackwardBackward0"
 
     @staticmethod
@@ -267,20 +288,20 @@ class Clamp(Function):
 
 
 def sign(a: Tensor) -> Tensor:
-    """Not differentiable in a useful way: PyTorch gives it a zero gradient."""
-    return _ZeroGrad.apply(a, a.xp.sign(a._data))
+    return Sign.apply(a)
 
 
-class _ZeroGrad(Function):
+class Sign(Function):
+    """Piecewise constant: PyTorch gives it a zero gradient."""
     _node_name = "SignBackward0"
 
     @staticmethod
-    def forward(ctx, a, result):
-        return out(result, a._device)
+    def forward(ctx, a):
+        return out(a.xp.sign(a._data), a._device)
 
     @staticmethod
     def backward(ctx, g):
-        return g * 0, None
+        return g * 0
 
 
 def exp(a: Tensor) -> Tensor:
@@ -295,42 +316,27 @@ def sqrt(a: Tensor) -> Tensor:
     return Sqrt.apply(a)
 
 
-# The ops below record themselves directly in the common case (function.fast_lane): the
-# same node, fields and saved tensor as their Function's apply, computed the same way.
-
 def abs(a: Tensor) -> Tensor:  # noqa: A001
-    if fast_lane(a):
-        return record_unary(Abs, a, a.xp.abs(a._data), saves="input")
     return Abs.apply(a)
 
 
 def sin(a: Tensor) -> Tensor:
-    if fast_lane(a):
-        return record_unary(Sin, a, a.xp.sin(a._data), saves="input")
     return Sin.apply(a)
 
 
 def cos(a: Tensor) -> Tensor:
-    if fast_lane(a):
-        return record_unary(Cos, a, a.xp.cos(a._data), saves="input")
     return Cos.apply(a)
 
 
 def tanh(a: Tensor) -> Tensor:
-    if fast_lane(a):
-        return record_unary(Tanh, a, a.xp.tanh(a._data), saves="output")
     return Tanh.apply(a)
 
 
 def sigmoid(a: Tensor) -> Tensor:
-    if fast_lane(a):
-        return record_unary(Sigmoid, a, _sigmoid(a.xp, a._data), saves="output")
     return Sigmoid.apply(a)
 
 
 def relu(a: Tensor) -> Tensor:
-    if fast_lane(a):
-        return record_unary(Relu, a, _relu(a.xp, a._data), saves="output")
     return Relu.apply(a)
 
 

@@ -10,7 +10,7 @@ that choice (PyTorch's ``torch._decomp.decompositions.matmul``).
 """
 from __future__ import annotations
 
-from ..autograd import grad_mode
+from ..autograd.fastpath import saved_arrays
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import broadcast_shape, c_type_name, check_device, out, sum_to, type_name
@@ -31,9 +31,6 @@ class Matmul(Function):
         a, b = ctx.saved_tensors
         sa, sb = ctx.shapes
         na, nb = ctx.needs_input_grad
-        if not grad_mode.state.enabled and len(sa) <= 2 and len(sb) <= 2 and \
-                (len(sa) == 2 or len(sb) == 1):
-            return _first_order(g, a, b, sa, sb, na, nb)  # dot, mv, mm with nothing recorded
         if len(sb) == 1 and len(sa) <= 2:  # dot, matrix @ vector: one op per input
             return _vector_grads(g, a, b, sa, sb, na, nb)
         # treat a vector as a 1-row (left) or 1-column (right) matrix, as matmul does
@@ -53,6 +50,20 @@ class Matmul(Function):
             gb = sum_to(gb, sb + (1,) if b_vec else sb).reshape(sb)
         return ga, gb
 
+    @staticmethod
+    def backward_arrays(ctx, xp, g):
+        """The formulas of dot, mv and mm on the arrays (see autograd/fastpath.py)."""
+        sa, sb = ctx.shapes
+        if not (len(sa) <= 2 and len(sb) <= 2 and (len(sa) == 2 or len(sb) == 1)):
+            return None  # vector @ matrix, batched: the tensor formulas
+        a, b = saved_arrays(ctx)
+        na, nb = ctx.needs_input_grad
+        if len(sb) == 2:  # mm: dA = g B^T, dB = A^T g
+            return (g @ b.T if na else None, a.T @ g if nb else None)
+        if len(sa) == 2:  # mv: dA = g v^T (an outer product), dv = A^T g
+            return (g[:, None] * b if na else None, a.T @ g if nb else None)
+        return (g * b if na else None, g * a if nb else None)  # dot: g is a number
+
 
 def _vector_grads(g, a, b, sa, sb, na, nb) -> tuple:
     """Matmul's gradients for dot and matrix @ vector, as PyTorch writes them (one op each,
@@ -63,23 +74,6 @@ def _vector_grads(g, a, b, sa, sb, na, nb) -> tuple:
     # A v: dA = g v^T (an outer product), dv = A^T g
     return (g.unsqueeze(-1) * b if na else None,
             a.transpose(0, 1) @ g if nb else None)
-
-
-def _first_order(g, a, b, sa, sb, na, nb) -> tuple:
-    """The gradients of dot, mv and mm computed on the arrays when nothing is recorded (no
-    create_graph): the same products as the tensor formulas, without a few µs of Python for
-    each tensor op (a Hessian-vector product runs three of these)."""
-    gd, dev = g._data, g._device
-    if len(sb) == 2:  # mm: dA = g B^T, dB = A^T g
-        ga = gd @ b._data.T if na else None
-        gb = a._data.T @ gd if nb else None
-    elif len(sa) == 2:  # mv: dA = g v^T (an outer product), dv = A^T g
-        ga = gd[:, None] * b._data if na else None
-        gb = a._data.T @ gd if nb else None
-    else:  # dot: g is a number
-        ga = gd * b._data if na else None
-        gb = gd * a._data if nb else None
-    return (None if ga is None else out(ga, dev), None if gb is None else out(gb, dev))
 
 
 class Mm(Matmul):

@@ -11,11 +11,9 @@ from collections import namedtuple
 
 import numpy as np
 
-from ..autograd import grad_mode
-from ..autograd.function import Function, fast_lane, record_unary
+from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import as_array, normalize_dim, normalize_dims, out, type_name
-from .shape import _broadcast, _view_of
+from .helpers import normalize_dim, normalize_dims, out, type_name
 
 
 def _kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -24,12 +22,6 @@ def _kept_shape(shape: tuple, dims: tuple) -> tuple:
 
 def _spread(g: Tensor, shape: tuple, dims: tuple) -> Tensor:
     """Undo a reduction's shape: put the reduced dims back as 1s, then broadcast."""
-    if not (g._requires_grad and grad_mode.state.enabled):
-        # nothing to record: the broadcast view itself, without reshape's and expand's checks
-        data = g._data
-        if data.ndim:
-            data = data.reshape(_kept_shape(shape, dims))
-        return _view_of(g, _broadcast(g.xp, data, shape))
     if g._data.ndim:  # (a 0-d g, from a full reduction, broadcasts as it is)
         kept = _kept_shape(shape, dims)
         if g._data.shape != kept:
@@ -51,6 +43,17 @@ class Sum(Function):
     @staticmethod
     def backward(ctx, g):
         return _spread(g, ctx.shape, ctx.dims), None, None  # d sum/da_i = 1
+
+    @staticmethod
+    def backward_arrays(ctx, xp, g):
+        return (_spread_array(xp, g, ctx.shape, ctx.dims),)
+
+
+def _spread_array(xp, g, shape: tuple, dims: tuple):
+    """_spread on an array (see autograd/fastpath.py): a broadcast view, nothing copied."""
+    if g.ndim:
+        g = g.reshape(_kept_shape(shape, dims))
+    return xp.broadcast_to(g, shape)
 
 
 class SumDim(Sum):
@@ -76,6 +79,10 @@ class Mean(Function):
     @staticmethod
     def backward(ctx, g):
         return _spread(g, ctx.shape, ctx.dims) / ctx.n, None, None  # d mean/da_i = 1/n
+
+    @staticmethod
+    def backward_arrays(ctx, xp, g):
+        return (_spread_array(xp, g, ctx.shape, ctx.dims) / ctx.n,)
 
 
 class MeanDim(Mean):
@@ -280,10 +287,6 @@ def sum(a: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  #
         a = a.to(dtype)
     if dim is None:
         dims = tuple(range(a._data.ndim))
-        if fast_lane(a):  # the sum of a float tensor (every loss): recorded directly
-            y = record_unary(Sum, a, as_array(a._data.sum(axis=dims)))
-            y.grad_fn.shape, y.grad_fn.dims = a._data.shape, dims  # (what Sum.forward keeps)
-            return y
         return Sum.apply(a, dims=dims, keepdim=False)
     return SumDim.apply(a, dims=normalize_dims(dim, a._data.ndim), keepdim=keepdim)
 

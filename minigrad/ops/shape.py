@@ -270,7 +270,7 @@ def _broadcast(xp, arr, shape: tuple):
       loss's backward: NumPy's broadcast_to is Python code costing ~5 µs, a view with all
       strides 0 is the same array for ~2."""
     if arr.size and math.prod(shape) == arr.size:
-        return arr[(None,) * (len(shape) - arr.ndim)]
+        return arr[(None,) * (len(shape) - arr.ndim) + (...,)]  # (..., so 0-d stays an array)
     if arr.ndim == 0 and type(arr) is np.ndarray:
         view = np.ndarray(shape, arr.dtype, buffer=arr, strides=(0,) * len(shape))
         view.flags.writeable = False

@@ -1,7 +1,7 @@
 """softmax and log_softmax along a dimension, computed stably (shifted by the max)."""
 from __future__ import annotations
 
-from ..autograd import grad_mode
+from ..autograd.fastpath import saved_arrays
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import normalize_dim, out
@@ -43,13 +43,15 @@ class LogSoftmax(Function):
     @staticmethod
     def backward(ctx, g):
         # d log_softmax: g - softmax * sum(g)
-        if not grad_mode.state.enabled:  # nothing to record: the same on the arrays
-            gd, xp = g._data, g.xp
-            p = xp.exp(ctx._saved_array())
-            p *= gd.sum(axis=ctx.dim, keepdims=True)
-            return out(xp.subtract(gd, p, out=p), g._device), None
         y, = ctx.saved_tensors
         return g - y.exp() * g.sum(dim=ctx.dim, keepdim=True), None
+
+    @staticmethod
+    def backward_arrays(ctx, xp, g):
+        y, = saved_arrays(ctx)
+        p = xp.exp(y)
+        p *= g.sum(axis=ctx.dim, keepdims=True)
+        return (xp.subtract(g, p, out=p),)  # (in place: p is ours)
 
 
 def _float(a: Tensor, dtype) -> Tensor:

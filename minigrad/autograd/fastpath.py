@@ -1,0 +1,233 @@
+"""Declared optimisations: cheaper routes that give exactly what the reference path gives.
+
+The reference path (``function.py``, ``graph.py``, ``engine.py``) is what the course teaches
+and what a reader should study. It is general, so it does work that the most common cases
+don't need: a Python loop over the arguments, a grad-mode switch around forward, a tensor
+per step of a backward formula. An op can *declare* facts that let this module skip that work:
+
+``kernel(xp, x[, number])``
+    the array its forward computes from a float tensor's array (and a Python number).
+    Then ``op(t)`` and ``op(t, number)`` on a float tensor with dimensions record their node
+    directly (``forward``), with the same fields the reference path would give it; and when
+    nothing is recorded (grad mode off, as in every backward formula and optimizer step, or
+    no input requires grad) the op is just the kernel, for two same-shape tensors too.
+``saves``
+    what forward saves when it has one tensor argument: ``"input"``, ``"output"`` or None.
+``backward_arrays(ctx, xp, *grads)``
+    the same gradient as ``backward``, computed on arrays, used only when nothing is recorded
+    (no ``create_graph``); it may return None for a case it doesn't cover. ``backward``
+    stays the one formula a reader studies, and the one that ``create_graph`` records.
+
+Besides, ``.grad`` may keep the memory of a gradient that nobody else can see instead of
+copying it (``can_keep``).
+
+``state.enabled = False`` (or ``with fastpath.disabled():``, or the environment variable
+``MINIGRAD_FASTPATH=0`` at import) turns every route off: the student edition runs so, and
+``tests/test_ops.py`` checks for every op that both give identical nodes and gradients.
+"""
+from __future__ import annotations
+
+import contextlib
+import os
+import sys
+from typing import Any, Iterator
+
+import numpy as np
+
+from ..tensor.tensor import Tensor
+from . import anomaly, grad_mode, graph
+
+
+class _State:
+    enabled = os.environ.get("MINIGRAD_FASTPATH", "1") != "0"
+
+
+state = _State()
+
+
+@contextlib.contextmanager
+def disabled() -> Iterator[None]:
+    """Run the block on the reference path only."""
+    before, state.enabled = state.enabled, False
+    try:
+        yield
+    finally:
+        state.enabled = before
+
+
+# ----------------------------------------------------------------------------------- forward
+class _Shared(dict):
+    """``shared[t]``: one shared copy of a small tuple of plain values equal to ``t``. Nodes
+    keep a few such tuples (sizes, flags); sharing them leaves Python's garbage collector
+    fewer objects to walk in a deep graph. (Capped, in case a program makes endless shapes.)"""
+
+    def __missing__(self, t: tuple) -> tuple:
+        if len(self) > 10_000:
+            self.clear()
+        self[t] = t
+        return t
+
+
+shared = _Shared()
+_NO_EDGE = (None, 0)
+
+
+def forward(cls: type, args: tuple, kwargs: dict) -> "Tensor | None":
+    """``cls.apply(*args)`` for an op that declares a ``kernel``, when the case is one of
+    those described above; None otherwise (the reference path then runs)."""
+    if kwargs or type(args[0]) is not Tensor:
+        return None
+    a = args[0]
+    x = a._data
+    if x.dtype.kind != "f" or not x.ndim:  # (0-d and integer tensors: promotion rules)
+        return None
+    record = a._requires_grad and grad_mode.state.enabled
+    if len(args) == 1:
+        if not record:
+            return Tensor._make(cls.kernel(a.xp, x), a._device)
+        return None if anomaly.state.enabled else _record_one(cls, a, cls.kernel(a.xp, x))
+    if len(args) != 2:
+        return None
+    b = args[1]
+    kind = type(b)
+    if kind is float or kind is int:  # a float tensor and a number keep the tensor's dtype
+        if not record:
+            return Tensor._make(cls.kernel(a.xp, x, b), a._device)
+        if anomaly.state.enabled:
+            return None
+        return _record_with_number(cls, a, b, cls.kernel(a.xp, x, b))
+    if kind is Tensor and not (grad_mode.state.enabled and (record or b._requires_grad)):
+        y = b._data  # two tensors, nothing recorded: only without promotion or broadcasting
+        if y.dtype is x.dtype and b._device is a._device and y.shape == x.shape:
+            return Tensor._make(cls.kernel(a.xp, x, y), a._device)
+    return None
+
+
+_ONE_NEEDED, _FIRST_ARG = (True,), (0,)
+_FIRST_NEEDED, _TWO_ARGS = (True, False), (0, 1)
+
+
+def _record_one(cls: type, a: Tensor, result: Any) -> Tensor:
+    """What Function.apply records for ``cls.apply(a)``: the node, its edge, what it saves."""
+    data = a._data
+    ctx = cls._backward_cls()
+    ctx.needs_input_grad, ctx._recording, ctx._edge_args = _ONE_NEEDED, True, _FIRST_ARG
+    fn = a.grad_fn  # the edge: function.gradient_edge(a)
+    ctx.next_functions = ((a._grad_accumulator(), 0) if fn is None else (fn, a._output_nr),)
+    ctx._input_meta = shared[((data.shape, data.dtype),)]
+    ctx._seq = graph.next_sequence_number()
+    y = Tensor._make(result, a._device, True)
+    y.grad_fn = ctx
+    if cls.saves == "output":
+        saved = graph.SavedTensor(y)
+        saved.make_output(0)
+        ctx._saved = (saved,)
+    elif cls.saves == "input":
+        ctx._saved = (graph.SavedTensor(a),)
+    return y
+
+
+def _record_with_number(cls: type, a: Tensor, number: Any, result: Any) -> Tensor:
+    """What Function.apply records for ``cls.apply(a, number)``: an edge for ``a``, a
+    ``(None, 0)`` one for the number (PyTorch wraps numbers into tensors), and the facts the
+    op keeps about its operands (``cls.keep_operands``)."""
+    data = a._data
+    ctx = cls._backward_cls()
+    ctx.needs_input_grad, ctx._recording, ctx._edge_args = _FIRST_NEEDED, True, _TWO_ARGS
+    fn = a.grad_fn
+    ctx.next_functions = ((a._grad_accumulator(), 0) if fn is None else (fn, a._output_nr),
+                          _NO_EDGE)
+    ctx._input_meta = shared[((data.shape, data.dtype), None)]
+    ctx._seq = graph.next_sequence_number()
+    cls.keep_operands(ctx, data.shape, (), number)
+    y = Tensor._make(result, a._device, True)
+    y.grad_fn = ctx
+    return y
+
+
+# ---------------------------------------------------------------------------------- backward
+def backward(node: Any, grad_outputs: tuple) -> "tuple | None":
+    """What ``node.apply(grad_outputs)`` returns, from its Function's ``backward_arrays``,
+    when nothing is recorded; None where this route doesn't apply (the reference then runs)."""
+    if grad_mode.state.enabled or node._freed or len(grad_outputs) != 1:
+        return None
+    g = grad_outputs[0]
+    if g is None:
+        return None
+    result = node._forward_cls.backward_arrays(node, g.xp, g._data)
+    if result is None:
+        return None
+    grads = []
+    for i, meta in zip(node._edge_args, node._input_meta):  # as BackwardNode.apply and _fit
+        r = result[i] if i < len(result) else None
+        if r is None or meta is None:
+            grads.append(None)
+            continue
+        if type(r) is not np.ndarray:
+            r = _array(r)
+        if r.shape != meta[0] or r.dtype != meta[1]:
+            return None  # a cast, or an error to raise: the reference path does it
+        grads.append(Tensor._make(r, g._device))
+    return tuple(grads)
+
+
+def _array(r: Any) -> Any:
+    """NumPy gives 0-d results as scalars: make them arrays again."""
+    return np.asarray(r) if isinstance(r, np.generic) else r
+
+
+def saved_arrays(node: Any) -> tuple:
+    """The arrays of what ``node`` saved, checked like ``saved_tensors`` (same errors)."""
+    if node._freed:
+        return node.saved_tensors  # (raises PyTorch's error)
+    return tuple(None if s is None else s.array(node) for s in node._saved)
+
+
+# -------------------------------------------------------------------------------------- .grad
+def _reference_counts(g: Tensor) -> tuple[int, int, int]:
+    """References to the gradient, to its array and to the array's base (0 if none)."""
+    arr = g._data
+    base = arr.base
+    return sys.getrefcount(g), sys.getrefcount(arr), 0 if base is None else sys.getrefcount(base)
+
+
+def can_keep(g: Tensor) -> bool:
+    """Can a leaf's first ``.grad`` be ``g`` itself instead of a copy? Only when nothing else
+    can see g's memory: later accumulation writes into ``.grad`` in place. PyTorch decides it
+    the same way, by reference counts: the engine's hand-over must hold the only reference to
+    g, g the only one to its array, a view the only one to its base. The counts to compare
+    with are measured once, through the same calls, on a gradient nobody else holds
+    (``_calibrate``), so the interpreter's own counting doesn't matter; a count that is off
+    only ever costs a copy. (CPU arrays only.)"""
+    counts = _reference_counts(g)
+    if _probe is not None:  # calibrating: just report
+        _probe.append(counts)
+        return False
+    if _private is None:
+        _calibrate()
+    arr = g._data
+    if type(arr) is not np.ndarray or not arr.flags.c_contiguous:
+        return False
+    n_g, n_arr, n_base = counts
+    if n_g > _private[0][0] or n_arr > _private[0][1]:
+        return False
+    return n_base == 0 or (arr.base.base is None and n_base <= _private[1][2])
+
+
+_probe: "list | None" = None
+_private: "list | None" = None
+
+
+def _calibrate() -> None:
+    """Measure what can_keep sees for gradients that only the engine's hand-over holds: an
+    array that owns its memory, and a view of one."""
+    global _probe, _private
+    from ..backend import cpu
+    _probe = []
+    try:
+        for make in (lambda: np.empty(2, np.float32), lambda: np.empty((2, 2), np.float32).T):
+            leaf = Tensor._make(np.zeros(2, np.float32), cpu, True)
+            graph.AccumulateGrad(leaf).apply([Tensor._make(make(), cpu)])
+        _private = _probe
+    finally:
+        _probe = None
