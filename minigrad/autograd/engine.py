@@ -24,7 +24,7 @@ import numpy as np
 
 from ..tensor.tensor import Tensor
 from . import anomaly, grad_mode
-from .graph import AccumulateGrad, Node, _accumulate_into
+from .graph import AccumulateGrad, Node, _accumulate_into, gradient_edge
 
 _TensorOrTensors = "Tensor | Sequence[Tensor]"
 
@@ -60,9 +60,7 @@ def _root_edge(t: Tensor, i: int) -> tuple[Node, int]:
     if not t._requires_grad:
         raise RuntimeError(f"element {i} of tensors does not require grad and does not have a "
                            "grad_fn")
-    if t.grad_fn is not None:
-        return t.grad_fn, t._output_nr
-    return t._grad_accumulator(), 0
+    return gradient_edge(t)
 
 
 def _make_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
@@ -110,8 +108,8 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
             raise TypeError(f"inputs must be Tensors, got {type(t).__name__} at index {i}")
         if not t._requires_grad:
             raise RuntimeError("One of the differentiated Tensors does not require grad")
-        edge = (t.grad_fn, t._output_nr) if t.grad_fn is not None else (t._grad_accumulator(), 0)
-        targets.setdefault(edge[0], []).append((edge[1], i))
+        node, nr = gradient_edge(t)
+        targets.setdefault(node, []).append((nr, i))
 
     deps, needed = _count_dependencies([r[0] for r in roots], targets)
 

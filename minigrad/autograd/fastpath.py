@@ -85,7 +85,7 @@ def forward(cls: type, args: tuple, kwargs: dict) -> "Tensor | None":
     if len(args) == 1:
         if not record:
             return Tensor._make(cls.kernel(a.xp, x), a._device)
-        return None if anomaly.state.enabled else _record_one(cls, a, cls.kernel(a.xp, x))
+        return None if anomaly.state.enabled else _record(cls, a, cls.kernel(a.xp, x))
     if len(args) != 2:
         return None
     b = args[1]
@@ -95,7 +95,7 @@ def forward(cls: type, args: tuple, kwargs: dict) -> "Tensor | None":
             return Tensor._make(cls.kernel(a.xp, x, b), a._device)
         if anomaly.state.enabled:
             return None
-        return _record_with_number(cls, a, b, cls.kernel(a.xp, x, b))
+        return _record(cls, a, cls.kernel(a.xp, x, b), b)
     if kind is Tensor and not (grad_mode.state.enabled and (record or b._requires_grad)):
         y = b._data  # two tensors, nothing recorded: only without promotion or broadcasting
         if y.dtype is x.dtype and b._device is a._device and y.shape == x.shape:
@@ -105,16 +105,24 @@ def forward(cls: type, args: tuple, kwargs: dict) -> "Tensor | None":
 
 _ONE_NEEDED, _FIRST_ARG = (True,), (0,)
 _FIRST_NEEDED, _TWO_ARGS = (True, False), (0, 1)
+_NO_NUMBER = object()
 
 
-def _record_one(cls: type, a: Tensor, result: Any) -> Tensor:
-    """What Function.apply records for ``cls.apply(a)``: the node, its edge, what it saves."""
+def _record(cls: type, a: Tensor, result: Any, number: Any = _NO_NUMBER) -> Tensor:
+    """What Function.apply records for ``cls.apply(a)`` or ``cls.apply(a, number)``: the same
+    node, edges, saved tensors and operand facts."""
     data = a._data
     ctx = cls._backward_cls()
-    ctx.needs_input_grad, ctx._recording, ctx._edge_args = _ONE_NEEDED, True, _FIRST_ARG
-    fn = a.grad_fn  # the edge: function.gradient_edge(a)
-    ctx.next_functions = ((a._grad_accumulator(), 0) if fn is None else (fn, a._output_nr),)
-    ctx._input_meta = shared[((data.shape, data.dtype),)]
+    ctx._recording = True
+    if number is _NO_NUMBER:
+        ctx.needs_input_grad, ctx._edge_args = _ONE_NEEDED, _FIRST_ARG
+        ctx.next_functions = (graph.gradient_edge(a),)
+        ctx._input_meta = shared[((data.shape, data.dtype),)]
+    else:  # the number gets a (None, 0) edge: PyTorch wraps numbers into tensors
+        ctx.needs_input_grad, ctx._edge_args = _FIRST_NEEDED, _TWO_ARGS
+        ctx.next_functions = (graph.gradient_edge(a), _NO_EDGE)
+        ctx._input_meta = shared[((data.shape, data.dtype), None)]
+        cls.keep_operands(ctx, data.shape, (), number)
     ctx._seq = graph.next_sequence_number()
     y = Tensor._make(result, a._device, True)
     y.grad_fn = ctx
@@ -124,24 +132,6 @@ def _record_one(cls: type, a: Tensor, result: Any) -> Tensor:
         ctx._saved = (saved,)
     elif cls.saves == "input":
         ctx._saved = (graph.SavedTensor(a),)
-    return y
-
-
-def _record_with_number(cls: type, a: Tensor, number: Any, result: Any) -> Tensor:
-    """What Function.apply records for ``cls.apply(a, number)``: an edge for ``a``, a
-    ``(None, 0)`` one for the number (PyTorch wraps numbers into tensors), and the facts the
-    op keeps about its operands (``cls.keep_operands``)."""
-    data = a._data
-    ctx = cls._backward_cls()
-    ctx.needs_input_grad, ctx._recording, ctx._edge_args = _FIRST_NEEDED, True, _TWO_ARGS
-    fn = a.grad_fn
-    ctx.next_functions = ((a._grad_accumulator(), 0) if fn is None else (fn, a._output_nr),
-                          _NO_EDGE)
-    ctx._input_meta = shared[((data.shape, data.dtype), None)]
-    ctx._seq = graph.next_sequence_number()
-    cls.keep_operands(ctx, data.shape, (), number)
-    y = Tensor._make(result, a._device, True)
-    y.grad_fn = ctx
     return y
 
 

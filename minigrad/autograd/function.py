@@ -34,7 +34,7 @@ from typing import Any, Callable
 
 from ..tensor.tensor import Tensor
 from . import anomaly, fastpath, grad_mode
-from .graph import Node, SavedTensor, next_sequence_number
+from .graph import Node, SavedTensor, gradient_edge, next_sequence_number
 
 
 class BackwardNode(Node):
@@ -220,13 +220,6 @@ def _record(ctx: BackwardNode, args: tuple, out: Any) -> Any:
         if s is not None and s.tensor is not None and s.tensor.grad_fn is ctx:
             s.make_output(s.tensor._output_nr)
     return out
-
-
-def gradient_edge(t: Tensor) -> tuple:
-    """``(node, output_nr)``: where the gradient for ``t`` (which requires grad) goes."""
-    if t.grad_fn is None:
-        return t._grad_accumulator(), 0
-    return t.grad_fn, t._output_nr
 
 
 def _claim_output(ctx: BackwardNode, o: Any, nr: int, args: tuple) -> Any:

@@ -30,6 +30,14 @@ def next_sequence_number() -> int:
     return next(_sequence)
 
 
+def gradient_edge(t: Tensor) -> tuple:
+    """``(node, output_nr)``: where the gradient for ``t`` (which requires grad) goes: the
+    node that made it, or for a leaf its AccumulateGrad."""
+    if t.grad_fn is None:
+        return t._grad_accumulator(), 0
+    return t.grad_fn, t._output_nr
+
+
 class Node:
     """Base class of every ``grad_fn``."""
 
