@@ -378,7 +378,7 @@ def _random(fn: str, kernel: str, sample: Callable, args: tuple, size, dtype, de
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.float32
     if not d.is_floating_point:
         raise NotImplementedError(f"\"{kernel}\" not implemented for "
-                                  f"'{dtypes.scalar_type_name(d)}'")
+                                  f"'{dtypes.type_name(d)}'")
     arr = np.asarray(sample(_rng(generator), shape, d.np))
     return _finish(arr, d, device, requires_grad)
 

@@ -5,6 +5,8 @@ Kept apart from ``tensor.py`` so that the data/autograd core of Tensor reads on 
 """
 from __future__ import annotations
 
+from . import dtypes
+
 
 class TensorMethods:
     __slots__ = ()
@@ -140,7 +142,7 @@ class TensorMethods:
     def to(self, *args, **kwargs): return ops.to(self, *args, **kwargs)
     def type(self, dtype=None):
         if dtype is None:
-            return f"torch.{_LEGACY_TYPE.get(self.dtype.name, 'Tensor')}"
+            return f"torch.{dtypes.legacy_type_name(self.dtype)}"
         return ops.to(self, dtype)
     def type_as(self, other): return ops.to(self, other.dtype)
     def float(self): return ops.to(self, "float32")
@@ -182,10 +184,6 @@ class TensorMethods:
         from ..tensor.creation import _rng_fill
         return _rng_fill(self, lambda rng, shape: rng.normal(mean, std, shape))
 
-
-_LEGACY_TYPE = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-                "int64": "LongTensor", "int32": "IntTensor", "bool": "BoolTensor",
-                "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor"}
 
 ops = None  # minigrad.ops, bound by tensor.py once Tensor exists (ops is built on Tensor)
 

@@ -215,14 +215,12 @@ class Tensor(TensorMethods):
                     f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
                     f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
                     "tensor are the same size")
-            if value.dtype is not self.dtype:
-                names = {"float32": "Float", "float64": "double", "float16": "Half",
-                         "int64": "Long", "bool": "Bool"}
+            if value.dtype is not self.dtype:  # (PyTorch names the two dtypes two ways)
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype "
-                    f"'{names.get(value.dtype.name, value.dtype.name)}' to a tensor with "
-                    f"grad_dtype '{names.get(self.dtype.name, self.dtype.name)}'. The gradient "
-                    "must match the tensor's grad_dtype (defaults to the tensor's dtype).")
+                    f"'{dtypes.c_type_name(value.dtype)}' to a tensor with grad_dtype "
+                    f"'{dtypes.type_name(self.dtype)}'. The gradient must match the tensor's "
+                    "grad_dtype (defaults to the tensor's dtype).")
             if value._device != self._device:
                 raise RuntimeError(f"attempting to assign a gradient on device "
                                    f"'{value._device}' to a tensor on device '{self._device}'")
