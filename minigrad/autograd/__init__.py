@@ -6,6 +6,7 @@
 | function.py   | Function: forward/backward pairs; the ctx is the graph node     |
 | engine.py     | the backward pass; ``backward()`` and ``grad()``                |
 | grad_mode.py  | no_grad, enable_grad, set_grad_enabled, inference_mode          |
+| hooks.py      | RemovableHandle, what every ``register_hook`` returns           |
 | anomaly.py    | detect_anomaly: which backward produced NaN, and where          |
 | gradcheck.py  | gradcheck / gradgradcheck against finite differences            |
 | variable.py   | the legacy ``Variable``                                         |

@@ -18,8 +18,9 @@ import numpy as np
 
 from ..backend import cpu
 from ..tensor.dtypes import legacy_type_name
-from ..tensor.tensor import RemovableHandle, Tensor
+from ..tensor.tensor import Tensor
 from . import grad_mode
+from .hooks import RemovableHandle
 
 # Nodes made later run first when several are ready, as in PyTorch: a global sequence number.
 _sequence = itertools.count()

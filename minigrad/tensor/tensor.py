@@ -388,29 +388,9 @@ def _rebuild(arr, device, requires_grad):
     return Tensor._make(backend.to_device(arr, dev), dev, requires_grad)
 
 
-class RemovableHandle:
-    """Returned by ``register_hook``: ``handle.remove()`` unregisters the hook."""
-
-    _next_id = 0
-
-    def __init__(self, hooks: dict, hook: Callable) -> None:
-        RemovableHandle._next_id += 1
-        self.id = RemovableHandle._next_id
-        self._hooks = hooks
-        hooks[self.id] = hook
-
-    def remove(self) -> None:
-        self._hooks.pop(self.id, None)
-
-    def __enter__(self) -> "RemovableHandle":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.remove()
-
-
 # The layers above Tensor need Tensor to exist first; bind them now that it does.
 from ..autograd.graph import AccumulateGrad  # noqa: E402
+from ..autograd.hooks import RemovableHandle  # noqa: E402
 from ..autograd import engine as _engine  # noqa: E402
 from .. import ops as _ops  # noqa: E402
 from . import methods as _methods  # noqa: E402
