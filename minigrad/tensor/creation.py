@@ -442,8 +442,7 @@ def randperm(n: int, *, generator=None, dtype=None, device=None,
 def _rng_fill(t: Tensor, sample: Callable) -> Tensor:
     """In-place random fill used by ``uniform_``/``normal_`` (nn.init builds on these)."""
     arr = np.asarray(sample(backend.default_generator.rng, t._data.shape)).astype(t._data.dtype)
-    from ..autograd import grad_mode
-    if grad_mode.state.enabled and t._requires_grad and t.grad_fn is None:
+    if Tensor._grad_mode.state.enabled and t._requires_grad and t.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                            "operation.")
     t._data[...] = backend.to_device(arr, t._device)

@@ -1,7 +1,8 @@
 """Tensor's operators and math methods: each one line that calls into ``minigrad.ops``.
 
 Kept apart from ``tensor.py`` so that the data/autograd core of Tensor reads on its own.
-``ops`` is imported lazily at the bottom: it is built on top of Tensor.
+``ops`` is built on Tensor, so it isn't imported here: the name ``ops`` below is bound to
+``minigrad.ops`` by ``minigrad._install_ops()`` once ops is imported.
 """
 from __future__ import annotations
 
@@ -101,6 +102,10 @@ class TensorMethods:
     def dot(self, other): return ops.dot(self, other)
 
     # --- shapes ---------------------------------------------------------------------------
+    def size(self, dim=None):
+        if dim is None:
+            return self.shape
+        return self._data.shape[ops.helpers.normalize_dim(dim, self._data.ndim)]
     def view(self, *shape): return ops.view(self, *shape)
     def reshape(self, *shape, **kwargs): return ops.reshape(self, *shape, **kwargs)
     def view_as(self, other): return ops.view(self, other.shape)
@@ -128,8 +133,7 @@ class TensorMethods:
                           "Consider `x.mT` to transpose batches of matrices or "
                           "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
                           "dimensions of a tensor.", UserWarning, stacklevel=2)
-        from ..ops.shape import T_property
-        return T_property(self)
+        return ops.shape.T_property(self)
 
     @property
     def mT(self): return ops.transpose(self, -2, -1)
@@ -185,9 +189,8 @@ class TensorMethods:
         return _rng_fill(self, lambda rng, shape: rng.normal(mean, std, shape))
 
 
-ops = None  # minigrad.ops, bound by tensor.py once Tensor exists (ops is built on Tensor)
+ops = None  # minigrad.ops, bound by minigrad._install_ops() (ops is built on Tensor)
 
 
 def _wrap(arr, device):
-    from ..ops.helpers import out
-    return out(arr, device)
+    return ops.helpers.out(arr, device)

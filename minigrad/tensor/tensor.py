@@ -9,7 +9,9 @@ The data is a NumPy (CPU) or CuPy (GPU) array in ``_data``. Autograd state:
                       shared with views and ``detach()``-ed aliases, so a saved tensor can
                       tell that it was modified.
 
-Operators and math methods live in ``methods.py`` (they call into ``minigrad.ops``).
+Operators and math methods live in ``methods.py`` (they call into ``minigrad.ops``). The layers
+above are built on Tensor, so this package imports neither: each installs what Tensor takes
+from it when minigrad is imported (``autograd._install``, and ``minigrad._install_ops``).
 """
 from __future__ import annotations
 
@@ -62,6 +64,12 @@ class Tensor(TensorMethods):
     _retains_grad = False
     _is_view = False       # shares memory with another tensor (view, detach)
     _name = None
+    # What Tensor takes from the autograd layer, which is built on it and so is not imported
+    # here: minigrad.autograd._install(Tensor) sets these when minigrad is imported.
+    _engine = None           # autograd.engine: runs backward()
+    _AccumulateGrad = None   # autograd.graph.AccumulateGrad: a leaf's node (_grad_accumulator)
+    _RemovableHandle = None  # autograd.hooks.RemovableHandle: register_hook on a leaf returns one
+    _grad_mode = None        # autograd.grad_mode: the in-place random fills check it
 
     # ------------------------------------------------------------------ construction
     def __init__(self, *args: Any, device=None) -> None:
@@ -112,12 +120,6 @@ class Tensor(TensorMethods):
     @property
     def shape(self) -> Size:
         return Size(self._data.shape)
-
-    def size(self, dim: int | None = None):
-        if dim is None:
-            return Size(self._data.shape)
-        from ..ops.helpers import normalize_dim
-        return self._data.shape[normalize_dim(dim, self._data.ndim)]
 
     def dim(self) -> int:
         return self._data.ndim
@@ -248,7 +250,7 @@ class Tensor(TensorMethods):
         if self.grad_fn is None:
             if self._hooks is None:
                 self._hooks = {}
-            return RemovableHandle(self._hooks, hook)
+            return self._RemovableHandle(self._hooks, hook)
         return self.grad_fn._register_tensor_hook(self._output_nr, hook)
 
     def _grad_accumulator(self):
@@ -256,7 +258,7 @@ class Tensor(TensorMethods):
         operation that uses the leaf. The leaf holds it weakly: graphs own it, the leaf doesn't."""
         node = self._accumulator() if self._accumulator is not None else None
         if node is None:
-            node = AccumulateGrad(self)
+            node = self._AccumulateGrad(self)
             self._accumulator = weakref.ref(node)
         return node
 
@@ -283,7 +285,7 @@ class Tensor(TensorMethods):
         """Compute the gradient of this tensor w.r.t. the graph's leaves and accumulate it into
         their ``.grad``. ``gradient`` is the vector of the vector-Jacobian product (needed when
         the tensor is not a scalar)."""
-        _engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        self._engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ------------------------------------------------------------------ conversion
     def numpy(self, *, force: bool = False) -> np.ndarray:
@@ -386,13 +388,3 @@ def _host_data(data):
 def _rebuild(arr, device, requires_grad):
     dev = backend.parse_device(device)
     return Tensor._make(backend.to_device(arr, dev), dev, requires_grad)
-
-
-# The layers above Tensor need Tensor to exist first; bind them now that it does.
-from ..autograd.graph import AccumulateGrad  # noqa: E402
-from ..autograd.hooks import RemovableHandle  # noqa: E402
-from ..autograd import engine as _engine  # noqa: E402
-from .. import ops as _ops  # noqa: E402
-from . import methods as _methods  # noqa: E402
-
-_methods.ops = _ops
