@@ -21,6 +21,7 @@ from .tensor.dtypes import (dtype, float16, half, float32, float, float64, doubl
                             int16, short, int32, int, int64, long, bool)
 from .tensor.printing import set_printoptions
 from . import autograd
+autograd._install(Tensor)  # Tensor.backward(), hooks, AccumulateGrad: see its docstring
 from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                        is_inference_mode_enabled)
 from . import ops
@@ -31,6 +32,18 @@ from .ops import (add, sub, mul, div, neg, reciprocal, pow, exp, log, sqrt, abs,
                   amax, argmax, argmin, norm, logsumexp, prod, matmul, mm, bmm, mv, dot, view,
                   reshape, flatten, transpose, t, permute, squeeze, unsqueeze, clone, cat,
                   concat, stack, split, chunk, unbind, softmax, log_softmax)
+
+
+def _install_ops() -> None:
+    """Bind ``minigrad.ops`` to the name ``ops`` through which Tensor's operators and methods
+    call it (``tensor/methods.py``). ops is built on Tensor, so the tensor package can't import
+    it: this runs once, right after ops is imported. (An operator stays one call into ops,
+    ``ops.mul(self, other)``, on the hottest path of the engine.)"""
+    from .tensor import methods
+    methods.ops = ops
+
+
+_install_ops()
 
 subtract, multiply, divide, negative = sub, mul, div, neg
 

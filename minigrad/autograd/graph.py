@@ -15,8 +15,10 @@ from typing import Callable
 
 import numpy as np
 
-from ..tensor.tensor import RemovableHandle, Tensor
+from ..tensor.dtypes import legacy_type_name
+from ..tensor.tensor import Tensor
 from . import fastpath, grad_mode
+from .hooks import RemovableHandle
 
 # Nodes made later run first when several are ready, as in PyTorch: a global sequence number.
 _sequence = itertools.count()
@@ -212,9 +214,7 @@ class SavedTensor:
         """PyTorch's error for a saved tensor changed in place since it was saved."""
         t = self.tensor
         data = t._data if t is not None else self.data
-        kind = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-                "int64": "LongTensor", "int32": "IntTensor", "bool": "BoolTensor"}.get(
-                    data.dtype.name, "Tensor")
+        kind = legacy_type_name(data.dtype)
         producer = t.grad_fn if t is not None else node
         nr = t._output_nr if t is not None else self.output_nr
         which = (f", which is output {nr} of {re.sub(r'Backward[0-9]*$', '', producer.name())},"

@@ -36,13 +36,19 @@ def device_count() -> int:
 
 
 def synchronize(device=None) -> None:
-    """Wait for all work queued on the GPU (timings are meaningless without it)."""
-    cp = require()
-    if device is None:
-        cp.cuda.Device().synchronize()
-    else:
-        from .device import parse_device
-        cp.cuda.Device(parse_device(device).index or 0).synchronize()
+    """Wait for all work queued on the GPU (timings are meaningless without it): on
+    ``device`` (``'cuda:N'``, ``minigrad.device('cuda', N)`` or ``N``), else the current GPU."""
+    require().cuda.Device(_gpu_index(device)).synchronize()
+
+
+def _gpu_index(spec) -> "int | None":
+    """N for ``'cuda:N'``, ``device('cuda', N)`` (it prints as ``cuda:N``) or ``N``; None, the
+    current GPU, for ``'cuda'`` or None. Read from the text rather than with
+    ``device.parse_device``: device.py is built on this module, not the other way round."""
+    if spec is None or isinstance(spec, int):
+        return spec
+    _, colon, index = str(spec).partition(":")
+    return int(index) if colon else None
 
 
 def require():

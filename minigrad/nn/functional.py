@@ -15,7 +15,8 @@ import numpy as np
 from .. import backend
 from .. import ops
 from ..ops import nn_ops
-from ..ops.helpers import broadcast_shape, type_name
+from ..ops.helpers import broadcast_shape
+from ..tensor.dtypes import legacy_type_name, type_name
 from ..tensor.tensor import Tensor
 
 
@@ -117,7 +118,8 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
                                   "scale_grad_by_freq or sparse")
     if input.is_floating_point():
         raise RuntimeError("Expected tensor for argument #1 'indices' to have one of the "
-                           "following scalar types: Long, Int; but got torch.FloatTensor "
+                           "following scalar types: Long, Int; but got "
+                           f"torch.{legacy_type_name(input.dtype)} "
                            "instead (while checking arguments for embedding)")
     if padding_idx is not None and padding_idx < 0:
         padding_idx += weight.shape[0]

@@ -19,8 +19,9 @@ from typing import Any, Callable, Iterator
 
 from .. import backend
 from ..autograd import grad_mode
+from ..autograd.hooks import RemovableHandle
 from ..tensor import dtypes
-from ..tensor.tensor import RemovableHandle, Tensor
+from ..tensor.tensor import Tensor
 from .hooks import BackwardHook
 from .parameter import Parameter
 from .utils import zero_grad_

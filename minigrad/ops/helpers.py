@@ -4,7 +4,9 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..tensor.dtypes import SCALAR_TYPE_NAMES, KIND_ORDER, promote
+from ..tensor.dtypes import KIND_ORDER, promote
+# How the ops' errors name dtypes (one table of names, in tensor/dtypes.py):
+from ..tensor.dtypes import c_type_name, type_name  # noqa: F401
 from ..tensor.tensor import Tensor
 
 _DEFAULT = {0: np.dtype(np.bool_), 1: np.dtype(np.int64), 2: np.dtype(np.float32)}
@@ -36,21 +38,6 @@ def result_dtype(*xs) -> np.dtype:
     if scalar_cat >= 0 and (result is None or scalar_cat > KIND_ORDER[result.kind]):
         result = _DEFAULT[scalar_cat]
     return result
-
-
-def type_name(np_dtype) -> str:
-    """How PyTorch's error messages name a dtype: 'Float' for float32, 'Long' for int64."""
-    return SCALAR_TYPE_NAMES[np.dtype(np_dtype).name]
-
-
-_C_NAMES = {"float16": "c10::Half", "float32": "float", "float64": "double", "uint8":
-            "unsigned char", "int8": "signed char", "int16": "short int", "int32": "int",
-            "int64": "long int", "bool": "bool"}
-
-
-def c_type_name(np_dtype) -> str:
-    """How some other PyTorch errors name it, in C++: 'float', 'long int'."""
-    return _C_NAMES[np.dtype(np_dtype).name]
 
 
 def check_device(a: Tensor, b: Tensor) -> None:

@@ -1,5 +1,5 @@
 """The ``tensor`` layer: the Tensor class, dtypes, printing and creation functions."""
-from .tensor import Tensor, Size, RemovableHandle
+from .tensor import Tensor, Size
 from . import dtypes
 from .creation import (tensor, as_tensor, from_numpy, zeros, ones, empty, full, zeros_like,
                        ones_like, empty_like, full_like, rand_like, randn_like, arange,

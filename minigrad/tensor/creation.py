@@ -378,7 +378,7 @@ def _random(fn: str, kernel: str, sample: Callable, args: tuple, size, dtype, de
     d = dtypes.as_dtype(dtype) if dtype is not None else dtypes.float32
     if not d.is_floating_point:
         raise NotImplementedError(f"\"{kernel}\" not implemented for "
-                                  f"'{dtypes.scalar_type_name(d)}'")
+                                  f"'{dtypes.type_name(d)}'")
     arr = np.asarray(sample(_rng(generator), shape, d.np))
     return _finish(arr, d, device, requires_grad)
 
@@ -442,8 +442,7 @@ def randperm(n: int, *, generator=None, dtype=None, device=None,
 def _rng_fill(t: Tensor, sample: Callable) -> Tensor:
     """In-place random fill used by ``uniform_``/``normal_`` (nn.init builds on these)."""
     arr = np.asarray(sample(backend.default_generator.rng, t._data.shape)).astype(t._data.dtype)
-    from ..autograd import grad_mode
-    if grad_mode.state.enabled and t._requires_grad and t.grad_fn is None:
+    if Tensor._grad_mode.state.enabled and t._requires_grad and t.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                            "operation.")
     t._data[...] = backend.to_device(arr, t._device)

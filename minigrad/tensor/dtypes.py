@@ -64,19 +64,45 @@ _FROM_NP = {d.np: d for d in ALL}
 _NAMES = {d.name: d for d in ALL} | {"half": float16, "float": float32, "double": float64,
                                      "short": int16, "int": int32, "long": int64}
 
-# PyTorch's C++ names of the types (``ScalarType``), which its error messages use.
-SCALAR_TYPE_NAMES = {"float16": "Half", "float32": "Float", "float64": "Double", "uint8": "Byte",
-                     "int8": "Char", "int16": "Short", "int32": "Int", "int64": "Long",
-                     "bool": "Bool"}
+# How PyTorch's messages name each dtype, the one table of those names: by its C++
+# ``ScalarType`` ("Float"; with "Tensor" added, "FloatTensor", the legacy tensor type) or by
+# its C++ element type ("float"). The three functions below read it.
+TYPE_NAMES = {           # ScalarType, C++ type
+    "float16": ("Half", "c10::Half"),
+    "float32": ("Float", "float"),
+    "float64": ("Double", "double"),
+    "uint8": ("Byte", "unsigned char"),
+    "int8": ("Char", "signed char"),
+    "int16": ("Short", "short int"),
+    "int32": ("Int", "int"),
+    "int64": ("Long", "long int"),
+    "bool": ("Bool", "bool"),
+}
 
 
 def _by_name(name: str) -> dtype:
     return _NAMES[name]
 
 
-def scalar_type_name(d: dtype) -> str:
-    """``'Float'`` for float32, ``'Long'`` for int64: how PyTorch's errors name a dtype."""
-    return SCALAR_TYPE_NAMES[d.name]
+def _type_names(d) -> tuple:
+    """The row of ``TYPE_NAMES`` for ``d``: a minigrad dtype or a NumPy one (an array's)."""
+    return TYPE_NAMES[d.name if isinstance(d, dtype) else np.dtype(d).name]
+
+
+def type_name(d) -> str:
+    """``'Float'`` for float32, ``'Long'`` for int64: how most of PyTorch's errors name a dtype."""
+    return _type_names(d)[0]
+
+
+def legacy_type_name(d) -> str:
+    """``'FloatTensor'`` for float32: the legacy tensor type (``Tensor.type()``, and the error
+    for a saved tensor modified in place)."""
+    return _type_names(d)[0] + "Tensor"
+
+
+def c_type_name(d) -> str:
+    """``'float'`` for float32, ``'long int'`` for int64: how some other errors name it (C++)."""
+    return _type_names(d)[1]
 
 
 def from_numpy_dtype(np_dtype) -> dtype:

@@ -1,9 +1,12 @@
 """Tensor's operators and math methods: each one line that calls into ``minigrad.ops``.
 
 Kept apart from ``tensor.py`` so that the data/autograd core of Tensor reads on its own.
-``ops`` is imported lazily at the bottom: it is built on top of Tensor.
+``ops`` is built on Tensor, so it isn't imported here: the name ``ops`` below is bound to
+``minigrad.ops`` by ``minigrad._install_ops()`` once ops is imported.
 """
 from __future__ import annotations
+
+from . import dtypes
 
 
 class TensorMethods:
@@ -99,6 +102,10 @@ class TensorMethods:
     def dot(self, other): return ops.dot(self, other)
 
     # --- shapes ---------------------------------------------------------------------------
+    def size(self, dim=None):
+        if dim is None:
+            return self.shape
+        return self._data.shape[ops.helpers.normalize_dim(dim, self._data.ndim)]
     def view(self, *shape): return ops.view(self, *shape)
     def reshape(self, *shape, **kwargs): return ops.reshape(self, *shape, **kwargs)
     def view_as(self, other): return ops.view(self, other.shape)
@@ -126,8 +133,7 @@ class TensorMethods:
                           "Consider `x.mT` to transpose batches of matrices or "
                           "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
                           "dimensions of a tensor.", UserWarning, stacklevel=2)
-        from ..ops.shape import T_property
-        return T_property(self)
+        return ops.shape.T_property(self)
 
     @property
     def mT(self): return ops.transpose(self, -2, -1)
@@ -140,7 +146,7 @@ class TensorMethods:
     def to(self, *args, **kwargs): return ops.to(self, *args, **kwargs)
     def type(self, dtype=None):
         if dtype is None:
-            return f"torch.{_LEGACY_TYPE.get(self.dtype.name, 'Tensor')}"
+            return f"torch.{dtypes.legacy_type_name(self.dtype)}"
         return ops.to(self, dtype)
     def type_as(self, other): return ops.to(self, other.dtype)
     def float(self): return ops.to(self, "float32")
@@ -183,13 +189,8 @@ class TensorMethods:
         return _rng_fill(self, lambda rng, shape: rng.normal(mean, std, shape))
 
 
-_LEGACY_TYPE = {"float32": "FloatTensor", "float64": "DoubleTensor", "float16": "HalfTensor",
-                "int64": "LongTensor", "int32": "IntTensor", "bool": "BoolTensor",
-                "uint8": "ByteTensor", "int8": "CharTensor", "int16": "ShortTensor"}
-
-ops = None  # minigrad.ops, bound by tensor.py once Tensor exists (ops is built on Tensor)
+ops = None  # minigrad.ops, bound by minigrad._install_ops() (ops is built on Tensor)
 
 
 def _wrap(arr, device):
-    from ..ops.helpers import out
-    return out(arr, device)
+    return ops.helpers.out(arr, device)

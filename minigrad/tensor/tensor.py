@@ -9,7 +9,9 @@ The data is a NumPy (CPU) or CuPy (GPU) array in ``_data``. Autograd state:
                       shared with views and ``detach()``-ed aliases, so a saved tensor can
                       tell that it was modified.
 
-Operators and math methods live in ``methods.py`` (they call into ``minigrad.ops``).
+Operators and math methods live in ``methods.py`` (they call into ``minigrad.ops``). The layers
+above are built on Tensor, so this package imports neither: each installs what Tensor takes
+from it when minigrad is imported (``autograd._install``, and ``minigrad._install_ops``).
 """
 from __future__ import annotations
 
@@ -62,6 +64,12 @@ class Tensor(TensorMethods):
     _retains_grad = False
     _is_view = False       # shares memory with another tensor (view, detach)
     _name = None
+    # What Tensor takes from the autograd layer, which is built on it and so is not imported
+    # here: minigrad.autograd._install(Tensor) sets these when minigrad is imported.
+    _engine = None           # autograd.engine: runs backward()
+    _AccumulateGrad = None   # autograd.graph.AccumulateGrad: a leaf's node (_grad_accumulator)
+    _RemovableHandle = None  # autograd.hooks.RemovableHandle: register_hook on a leaf returns one
+    _grad_mode = None        # autograd.grad_mode: the in-place random fills check it
 
     # ------------------------------------------------------------------ construction
     def __init__(self, *args: Any, device=None) -> None:
@@ -112,12 +120,6 @@ class Tensor(TensorMethods):
     @property
     def shape(self) -> Size:
         return Size(self._data.shape)
-
-    def size(self, dim: int | None = None):
-        if dim is None:
-            return Size(self._data.shape)
-        from ..ops.helpers import normalize_dim
-        return self._data.shape[normalize_dim(dim, self._data.ndim)]
 
     def dim(self) -> int:
         return self._data.ndim
@@ -215,14 +217,12 @@ class Tensor(TensorMethods):
                     f"attempting to assign a gradient of size '{list(value.shape)}' to a tensor "
                     f"of size '{list(self.shape)}'. Please ensure that the gradient and the "
                     "tensor are the same size")
-            if value.dtype is not self.dtype:
-                names = {"float32": "Float", "float64": "double", "float16": "Half",
-                         "int64": "Long", "bool": "Bool"}
+            if value.dtype is not self.dtype:  # (PyTorch names the two dtypes two ways)
                 raise RuntimeError(
                     f"attempting to assign a gradient with dtype "
-                    f"'{names.get(value.dtype.name, value.dtype.name)}' to a tensor with "
-                    f"grad_dtype '{names.get(self.dtype.name, self.dtype.name)}'. The gradient "
-                    "must match the tensor's grad_dtype (defaults to the tensor's dtype).")
+                    f"'{dtypes.c_type_name(value.dtype)}' to a tensor with grad_dtype "
+                    f"'{dtypes.type_name(self.dtype)}'. The gradient must match the tensor's "
+                    "grad_dtype (defaults to the tensor's dtype).")
             if value._device != self._device:
                 raise RuntimeError(f"attempting to assign a gradient on device "
                                    f"'{value._device}' to a tensor on device '{self._device}'")
@@ -250,7 +250,7 @@ class Tensor(TensorMethods):
         if self.grad_fn is None:
             if self._hooks is None:
                 self._hooks = {}
-            return RemovableHandle(self._hooks, hook)
+            return self._RemovableHandle(self._hooks, hook)
         return self.grad_fn._register_tensor_hook(self._output_nr, hook)
 
     def _grad_accumulator(self):
@@ -258,7 +258,7 @@ class Tensor(TensorMethods):
         operation that uses the leaf. The leaf holds it weakly: graphs own it, the leaf doesn't."""
         node = self._accumulator() if self._accumulator is not None else None
         if node is None:
-            node = AccumulateGrad(self)
+            node = self._AccumulateGrad(self)
             self._accumulator = weakref.ref(node)
         return node
 
@@ -285,7 +285,7 @@ class Tensor(TensorMethods):
         """Compute the gradient of this tensor w.r.t. the graph's leaves and accumulate it into
         their ``.grad``. ``gradient`` is the vector of the vector-Jacobian product (needed when
         the tensor is not a scalar)."""
-        _engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
+        self._engine.backward(self, gradient, retain_graph, create_graph, inputs=inputs)
 
     # ------------------------------------------------------------------ conversion
     def numpy(self, *, force: bool = False) -> np.ndarray:
@@ -388,33 +388,3 @@ def _host_data(data):
 def _rebuild(arr, device, requires_grad):
     dev = backend.parse_device(device)
     return Tensor._make(backend.to_device(arr, dev), dev, requires_grad)
-
-
-class RemovableHandle:
-    """Returned by ``register_hook``: ``handle.remove()`` unregisters the hook."""
-
-    _next_id = 0
-
-    def __init__(self, hooks: dict, hook: Callable) -> None:
-        RemovableHandle._next_id += 1
-        self.id = RemovableHandle._next_id
-        self._hooks = hooks
-        hooks[self.id] = hook
-
-    def remove(self) -> None:
-        self._hooks.pop(self.id, None)
-
-    def __enter__(self) -> "RemovableHandle":
-        return self
-
-    def __exit__(self, *exc) -> None:
-        self.remove()
-
-
-# The layers above Tensor need Tensor to exist first; bind them now that it does.
-from ..autograd.graph import AccumulateGrad  # noqa: E402
-from ..autograd import engine as _engine  # noqa: E402
-from .. import ops as _ops  # noqa: E402
-from . import methods as _methods  # noqa: E402
-
-_methods.ops = _ops

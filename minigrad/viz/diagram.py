@@ -42,7 +42,7 @@ class Diagram:
 
     def __init__(self, graph: Any, model: Any = None) -> None:
         self.graph = graph
-        self.model = model   # the walked graph (minigrad.viz.graph.Graph), for inspection
+        self.model = model   # the walked graph (minigrad.viz.walk.Graph), for inspection
 
     @property
     def source(self) -> str:

@@ -4,7 +4,7 @@ from __future__ import annotations
 from typing import Any
 
 from .diagram import Diagram
-from .graph import walk
+from .walk import walk
 from .style import to_digraph
 
 

@@ -21,7 +21,7 @@ from typing import Any, Callable, Mapping, Sequence
 import numpy as np
 
 from .. import autograd, float64, no_grad, tensor
-from .graph import named_tensors
+from .walk import named_tensors
 
 COLORS = ["#1c7ed6", "#e8590c", "#2f9e44", "#ae3ec9", "#f08c00", "#495057"]
 

@@ -14,7 +14,7 @@ import numpy as np
 
 from ..autograd.graph import AccumulateGrad, Node
 from ..backend import cpu, to_device
-from .graph import Graph, Item
+from .walk import Graph, Item
 
 FONT = "Helvetica"
 GRAD_COLOR = "#c92a2a"      # gradients: edge labels and .grad lines

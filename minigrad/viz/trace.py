@@ -20,7 +20,7 @@ from ..autograd import engine
 from ..autograd.graph import AccumulateGrad, Node
 from ..tensor.tensor import Tensor
 from .diagram import Diagram
-from .graph import Graph, walk
+from .walk import Graph, walk
 from .style import Overlay, fmt_array, host, to_digraph
 
 

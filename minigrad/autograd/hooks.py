@@ -1,0 +1,30 @@
+"""``RemovableHandle``: what ``register_hook`` returns, on a tensor, a graph node or a module.
+
+Hooks are kept in a dict (``{handle id: hook}``) on whatever they hook; the handle remembers
+the dict and its id, so ``handle.remove()`` (or leaving ``with handle:``) unregisters the hook.
+PyTorch's is ``torch.utils.hooks.RemovableHandle`` (here also ``minigrad.utils.hooks``).
+"""
+from __future__ import annotations
+
+from typing import Callable
+
+
+class RemovableHandle:
+    """Returned by ``register_hook``: ``handle.remove()`` unregisters the hook."""
+
+    _next_id = 0
+
+    def __init__(self, hooks: dict, hook: Callable) -> None:
+        RemovableHandle._next_id += 1
+        self.id = RemovableHandle._next_id
+        self._hooks = hooks
+        hooks[self.id] = hook
+
+    def remove(self) -> None:
+        self._hooks.pop(self.id, None)
+
+    def __enter__(self) -> "RemovableHandle":
+        return self
+
+    def __exit__(self, *exc) -> None:
+        self.remove()
