@@ -25,6 +25,7 @@ autograd._install(Tensor)  # Tensor.backward(), hooks, AccumulateGrad: see its d
 from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, is_grad_enabled,
                        is_inference_mode_enabled)
 from . import ops
+ops._install()  # Tensor's operators and methods call into ops: see its docstring
 from .ops import (add, sub, mul, div, neg, reciprocal, pow, exp, log, sqrt, abs, sin, cos, tanh,
                   sigmoid, relu, clamp, clip, sign, eq, ne, gt, lt, ge, le, maximum, minimum,
                   where, masked_fill, logical_and, logical_or, logical_not, logical_xor, isnan, isinf,
@@ -34,16 +35,6 @@ from .ops import (add, sub, mul, div, neg, reciprocal, pow, exp, log, sqrt, abs,
                   concat, stack, split, chunk, unbind, softmax, log_softmax)
 
 
-def _install_ops() -> None:
-    """Bind ``minigrad.ops`` to the name ``ops`` through which Tensor's operators and methods
-    call it (``tensor/methods.py``). ops is built on Tensor, so the tensor package can't import
-    it: this runs once, right after ops is imported. (An operator stays one call into ops,
-    ``ops.mul(self, other)``, on the hottest path of the engine.)"""
-    from .tensor import methods
-    methods.ops = ops
-
-
-_install_ops()
 
 subtract, multiply, divide, negative = sub, mul, div, neg
 

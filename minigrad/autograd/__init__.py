@@ -5,6 +5,7 @@
 | graph.py      | Node (``grad_fn``), AccumulateGrad, saved tensors and versions  |
 | function.py   | Function: forward/backward pairs; the ctx is the graph node     |
 | engine.py     | the backward pass; ``backward()`` and ``grad()``                |
+| fastpath.py   | the optimisations ops declare, kept apart; switchable off       |
 | grad_mode.py  | no_grad, enable_grad, set_grad_enabled, inference_mode          |
 | hooks.py      | RemovableHandle, what every ``register_hook`` returns           |
 | anomaly.py    | detect_anomaly: which backward produced NaN, and where          |

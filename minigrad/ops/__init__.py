@@ -28,3 +28,13 @@ from .indexing import getitem, setitem
 from .join import cat, concat, stack, split, chunk, unbind
 from .softmax import softmax, log_softmax
 from . import inplace
+
+
+def _install() -> None:
+    """Bind this package to the name ``ops`` through which Tensor's operators and methods call
+    it (``tensor/methods.py``). ops is built on Tensor, so the tensor package can't import it:
+    ``minigrad/__init__.py`` calls this once, right after importing ops. (An operator stays
+    one call into ops, ``ops.mul(self, other)``, on the hottest path of the engine.)"""
+    import sys
+    from ..tensor import methods
+    methods.ops = sys.modules[__name__]
