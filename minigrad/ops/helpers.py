@@ -92,6 +92,11 @@ def out(arr, dev, dtype=None) -> Tensor:
     return Tensor._make(arr, dev)
 
 
+def _const(arr, like: Tensor) -> Tensor:
+    """A constant (never differentiated) tensor on ``like``'s device."""
+    return Tensor._make(arr, like._device)
+
+
 def broadcast_shape(s1: tuple, s2: tuple) -> tuple:
     """The broadcast of two shapes, or PyTorch's error naming the mismatched sizes."""
     n = max(len(s1), len(s2))
