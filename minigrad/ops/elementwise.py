@@ -268,10 +268,10 @@ class Clamp(Function):
 
 def sign(a: Tensor) -> Tensor:
     """Not differentiable in a useful way: PyTorch gives it a zero gradient."""
-    return _ZeroGrad.apply(a, a.xp.sign(a._data))
+    return Sign.apply(a, a.xp.sign(a._data))
 
 
-class _ZeroGrad(Function):
+class Sign(Function):
     _node_name = "SignBackward0"
 
     @staticmethod
