@@ -76,7 +76,9 @@ def test_next_functions_and_accumulate_grad():
         acc = mul.next_functions[0][0]
         return [r.grad_fn.name(), add.name(), add.next_functions[1], mul.name(), acc.name(),
                 acc.variable is x, len(r.grad_fn.next_functions)]
-    run_both(s)
+    # the number 1 in x * 2 + 1 gets the edge (None, 0); the leaf's node is AccumulateGrad
+    assert run_both(s) == ["SumBackward0", "AddBackward0", (None, 0), "MulBackward0",
+                           "torch::autograd::AccumulateGrad", True, 1]
 
 
 def test_one_accumulate_grad_node_per_leaf():
@@ -289,7 +291,8 @@ def test_inplace_on_leaf_under_no_grad_and_on_data():
             w -= 0.5
         w.data -= 0.25
         return [w, w.requires_grad, w.is_leaf, w._version]
-    run_both(s)
+    # [1, 2] - 0.5 - 0.25; still a leaf; only the in-place op on w itself bumps its version
+    assert run_both(s) == [[0.25, 1.25], True, True, 1]
 
 
 def test_inplace_on_non_leaf_records_the_op():
@@ -386,7 +389,8 @@ def test_node_hooks():
         y.grad_fn.register_hook(lambda gi, go: seen.append(("post", gi[0], go[0])))
         y.sum().backward()
         return seen
-    run_both(s)
+    # y = 3x: the pre-hook sees dL/dy = 1, the post-hook dL/dx = 3 and dL/dy = 1
+    assert run_both(s) == [("pre", [1, 1]), ("post", [3, 3], [1, 1])]
 
 
 # --- autograd.grad, backward(inputs=), higher order -------------------------------------------
@@ -451,7 +455,12 @@ def test_create_graph_backward_then_second_backward():
         x.grad = None
         g.sum().backward()
         return [g, x.grad, g.requires_grad]
-    run_both(s)
+    r = run_both(s)  # (its numbers rounded to 5 decimals: hence atol)
+    x = np.array([1., 2.])
+    # g = d/dx x sin x = sin x + x cos x; its own derivative: 2 cos x - x sin x
+    np.testing.assert_allclose(r[0], np.sin(x) + x * np.cos(x), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(r[1], 2 * np.cos(x) - x * np.sin(x), rtol=1e-5, atol=1e-5)
+    assert r[2] is True
 
 
 def test_hessian_vector_product():
@@ -463,7 +472,11 @@ def test_hessian_vector_product():
         v = T.tensor([1., 0.5])
         hv, = T.autograd.grad((g * v).sum(), x)
         return hv
-    run_both(s)
+    r = run_both(s)
+    W, x, v = np.array([[1., 2.], [3., 4.]]), np.array([0.5, -0.25]), np.array([1., 0.5])
+    # f = sum tanh(Wx): H = W^T diag(tanh''(Wx)) W, with tanh'' = -2 tanh (1 - tanh^2)
+    t = np.tanh(W @ x)
+    np.testing.assert_allclose(r, W.T @ (-2 * t * (1 - t ** 2) * (W @ v)), rtol=1e-5, atol=1e-5)
 
 
 def test_second_derivative_through_every_unary_op():
@@ -475,7 +488,12 @@ def test_second_derivative_through_every_unary_op():
             gg, = T.autograd.grad(g.sum(), x)
             out.append(gg)
         return out
-    run_both(s)
+    r = run_both(s)
+    x = np.array([0.3, 0.7])
+    sig, th = 1 / (1 + np.exp(-x)), np.tanh(x)
+    second = [np.exp(x), -1 / x ** 2, -x ** -1.5 / 4, -np.sin(x), -np.cos(x),
+              -2 * th * (1 - th ** 2), sig * (1 - sig) * (1 - 2 * sig)]
+    np.testing.assert_allclose(r, second, atol=1e-5)  # (r is rounded to 5 decimals)
 
 
 def _graph_names(t) -> list:
@@ -513,7 +531,49 @@ def test_gradient_graphs_have_pytorchs_nodes():
                   if g2.requires_grad else None)
             out.append([gx, gv, g2, g3, g2.requires_grad])
         return out
-    run_both(s)
+    r = run_both(s)
+    acc = "torch::autograd::AccumulateGrad"
+    assert r[0::2] == [
+        [["MvBackward0", "TanhBackwardBackward0", "TanhBackward0", "MvBackward0", acc]],
+        [["MvBackward0", "SigmoidBackwardBackward0", "SigmoidBackward0", "MvBackward0", acc]],
+        [["AddBackward0", "MulBackward0", "ExpBackward0", acc, "MulBackward0", "MulBackward0"]],
+        [["MvBackward0", "ExpandBackward0", "MulBackward0", "SumBackward0", "MvBackward0", acc]]
+        * 2,
+        [["AddBackward0", "MvBackward0", "MulBackward0", "ReluBackward0", "MvBackward0", acc,
+          "MvBackward0", "ThresholdBackwardBackward0", "MulBackward0", "MvBackward0"],
+         ["MvBackward0", "ThresholdBackwardBackward0", "ReluBackward0", "MvBackward0", acc]]]
+    # [gx, gv, g2, g3]: g2 = d|g|^2/dx (g = (gx, gv)), g3 = d sum(g2)/dx
+    W = np.array([[1., 2., 0.5], [3., 4., -1.]])
+    x, v = np.array([0.5, -0.25, 0.1]), np.array([1., 0.5])
+    M, c, r1 = W @ W.T, W.sum(axis=1), W.sum(axis=0)  # W 1, 1^T W
+    z2, z3 = np.zeros(2), np.zeros(3)
+    # sum tanh(Wx): gx = W^T a with a = tanh'(Wx); a1, a2: tanh's 2nd and 3rd derivatives
+    t = np.tanh(W @ x)
+    a, a1 = 1 - t ** 2, -2 * t * (1 - t ** 2)
+    a2 = (1 - t ** 2) * (6 * t ** 2 - 2)
+    tanh_case = [W.T @ a, z2, W.T @ (2 * a1 * (M @ a)),
+                 W.T @ (2 * c * a2 * (M @ a) + 2 * a1 * (M @ (c * a1)))]
+    # sum sigmoid(W^T v): no x at all, so everything about x is 0
+    sg = 1 / (1 + np.exp(-(W.T @ v)))
+    sigmoid_case = [z3, W @ (sg * (1 - sg)), z3, z3]
+    # dot(x, exp x): gx = e^x (1 + x), g2 = 2 gx e^x (2 + x)
+    e = np.exp(x)
+    dot_case = [e * (1 + x), z2, 2 * e * (1 + x) * e * (2 + x),
+                2 * e ** 2 * (2 * (1 + x) * (2 + x) + 2 * x + 3)]
+    # (1^T W x)(1^T W^T v): gx = r1 (c.v), gv = c (r1.x); |g|^2 is |c|^2 (r1.x)^2 + const
+    product_case = [r1 * (c @ v), c * (r1 @ x), 2 * (c @ c) * (r1 @ x) * r1,
+                    2 * (c @ c) * r1.sum() * r1]
+    # relu(Wx) * Wx + relu(W^T v): Wx = (0.05, 0.4) > 0, so the first term is |Wx|^2;
+    # W^T v = (2.5, 4, 0) and relu'(0) = 0, so gv = W (1, 1, 0); gx = 2 W^T W x is linear in x:
+    # g2 = 2 (2 W^T W) gx = 8 (W^T W)^2 x, and g3 = 8 (W^T W)^2 1
+    WtW = W.T @ W
+    relu_case = [2 * W.T @ W @ x, W @ np.array([1., 1., 0.]), 8 * WtW @ WtW @ x,
+                 8 * WtW @ WtW @ np.ones(3)]
+    for got, want in zip(r[1::2], [tanh_case, sigmoid_case, dot_case, product_case,
+                                   relu_case]):
+        for g, w in zip(got[:4], want):
+            np.testing.assert_allclose(g, w, rtol=1e-5, atol=1e-5)
+        assert got[4] is True
 
 
 # --- grad modes -----------------------------------------------------------------------------
@@ -567,7 +627,7 @@ def test_no_grad_results_are_leaves_and_detach_cuts_the_graph():
         d2.detach_()
         return [y.requires_grad, y.is_leaf, y.grad_fn, d.requires_grad, d.is_leaf,
                 d2.requires_grad, d2.grad_fn, x.eq(d / 3).all()]
-    run_both(s)
+    assert run_both(s) == [False, True, None, False, True, False, None, True]
 
 
 def test_unrecorded_arithmetic_keeps_pytorchs_types_shapes_and_errors():
@@ -589,7 +649,24 @@ def test_unrecorded_arithmetic_keeps_pytorchs_types_shapes_and_errors():
         y = T.tensor([1., 2.])
         out.append([(y * 2).requires_grad, (y + y).grad_fn, (x * 2).grad_fn.name()])
         return out
-    run_both(s)
+    r = run_both(s)
+    f32, f16, i64 = "torch.float32", "torch.float16", "torch.int64"
+    expected = [  # dtype, shape, value (x = [1.5, -2], h = [1, 2] half, i = [1, 2], z = 3)
+        (f32, (2,), [3, -4]), (f32, (2,), [3, -0.5]), (f32, (2,), [0, 0]),
+        (f32, (2,), [0.5, 4]), (f32, (2,), [2.25, 4]), (f16, (2,), [0.5, 1]),
+        (f16, (2,), [2, 4]), (i64, (2,), [2, 4]), (f32, (2,), [1.5, 3]), (f32, (), 6),
+        (f32, (), 6), (f32, (2,), [4.5, -6]), (f32, (1, 2), [[2.5, -1]]),
+        (f32, (2,), [4.5, -6]), (f32, (2,), [0.375, -0.5]), (f32, (2,), [-0.5, 2 / 3]),
+        (f16, (2,), [1 / 65504, 2 / 65504]), (f32, (2,), [3, -4]), (f32, (2,), [0, 0]),
+        (f32, (2,), [0.5, 1]), (f32, (2,), [1.5, -2]), (f16, (1, 2), [[1, 2]]),
+        (i64, (2, 1), [[1], [2]]), (f32, (1,), [3])]
+    assert len(r) == len(expected) + 2
+    for got, (dtype, shape, value) in zip(r, expected):
+        assert got[:4] == [dtype, shape, False, True]
+        np.testing.assert_allclose(got[4], value, atol=1e-5)  # (got is rounded to 5 decimals)
+    assert r[-2] == ("RuntimeError: The size of tensor a (2) must match the size of tensor b (3) "
+                     "at non-singleton dimension 0")
+    assert r[-1] == [False, None, "MulBackward0"]
 
 
 def test_detach_shares_memory():
@@ -845,7 +922,13 @@ def test_functional_jacobian_hessian_hvp():
         x = T.tensor([1., 2.])
         return [F.jacobian(g, x), F.hessian(f, x), F.hvp(f, x, T.tensor([1., 1.]))[1],
                 F.vjp(g, x, T.tensor([1., 0.]))[1]]
-    run_both(s)
+    r = run_both(s)
+    e = np.exp([1., 2.])
+    # g = x e^x: dg/dx = e^x (1 + x) on the diagonal; f = sum x^3: hessian diag(6x)
+    np.testing.assert_allclose(r[0], np.diag(e * [2., 3.]), rtol=1e-5, atol=1e-5)
+    np.testing.assert_allclose(r[1], [[6, 0], [0, 12]])
+    np.testing.assert_allclose(r[2], [6, 12])
+    np.testing.assert_allclose(r[3], [e[0] * 2, 0], rtol=1e-5, atol=1e-5)
 
 
 def test_unbind_of_a_vector_gives_0d_tensors_and_stack_of_scalars_backprops():
@@ -855,7 +938,10 @@ def test_unbind_of_a_vector_gives_0d_tensors_and_stack_of_scalars_backprops():
         y = T.stack([x[0] * x[1], x[0].sin()])
         y.backward(T.tensor([1.0, 0.5]))
         return [repr(a), a.dim(), x.grad]
-    run_both(s)
+    r = run_both(s)
+    assert r[:2] == ["tensor(1.)", 0]
+    # y = (x0 x1, sin x0), weighted (1, 0.5): dx0 = x1 + 0.5 cos x0, dx1 = x0
+    np.testing.assert_allclose(r[2], [2 + 0.5 * np.cos(1), 1], rtol=1e-5, atol=1e-5)
 
 
 def test_allclose_refuses_mixed_dtypes():

@@ -1252,6 +1252,18 @@ ERRORS = [
     ("expand", lambda T: T.ones(2, 3).expand(4, 3), RuntimeError,
      "The expanded size of the tensor (4) must match the existing size (2) at non-singleton "
      "dimension 0.  Target sizes: [4, 3].  Tensor sizes: [2, 3]"),
+    ("expand too few sizes", lambda T: T.ones(2, 3).expand(3), RuntimeError,
+     "expand(torch.FloatTensor{[2, 3]}, size=[3]): the number of sizes provided (1) must be "
+     "greater or equal to the number of dimensions in the tensor (2)"),
+    ("expand too few sizes float64", lambda T: T.ones(2, 3, 4, dtype=T.float64).expand([3, 4]),
+     RuntimeError, "expand(torch.DoubleTensor{[2, 3, 4]}, size=[3, 4]): the number of sizes "
+     "provided (2) must be greater or equal to the number of dimensions in the tensor (3)"),
+    ("expand too few sizes int64", lambda T: T.ones(2, 3, dtype=T.int64).expand(np.int64(3)),
+     RuntimeError, "expand(torch.LongTensor{[2, 3]}, size=[3]): the number of sizes provided "
+     "(1) must be greater or equal to the number of dimensions in the tensor (2)"),
+    ("expand too few sizes bool", lambda T: T.ones(2, 1, dtype=T.bool).expand(3), RuntimeError,
+     "expand(CPUBoolType{[2, 1]}, size=[3]): the number of sizes provided (1) must be greater "
+     "or equal to the number of dimensions in the tensor (2)"),
     ("permute dims", lambda T: T.ones(2, 3).permute(1, 0, 2), RuntimeError,
      "permute(sparse_coo): number of dimensions in the tensor input does not match the length "
      "of the desired ordering of dimensions i.e. input.dim() = 2 is not equal to len(dims) = 3"),
@@ -1280,3 +1292,21 @@ def test_error_like_torch(fn, torch):
         fn(minigrad)
     assert type(got.value) is type(expected.value)
     assert str(got.value) == str(expected.value)
+
+
+@pytest.mark.parametrize("dtype,name", [("float32", "{torch}FloatTensor"),
+                                        ("float16", "{torch}HalfTensor"),
+                                        ("uint8", "{torch}ByteTensor"),
+                                        ("bool", "{DEV}BoolType")],
+                         ids=["float32", "float16", "uint8", "bool"])
+def test_expand_error_names_the_tensor_type_as_pytorch(device, dtype, name):
+    # PyTorch's errors print ATen's type name (CPUFloatType, CUDABoolType), and its Python
+    # layer renames the legacy ones: torch.FloatTensor, torch.cuda.FloatTensor (not Bool)
+    name = name.format(torch="torch.cuda." if device == "cuda" else "torch.",
+                       DEV=device.upper())
+    x = minigrad.ones(2, 3, dtype=getattr(minigrad, dtype), device=device)
+    with pytest.raises(RuntimeError) as info:
+        x.expand(3)
+    assert str(info.value) == (f"expand({name}{{[2, 3]}}, size=[3]): the number of sizes "
+                               "provided (1) must be greater or equal to the number of "
+                               "dimensions in the tensor (2)")

@@ -21,7 +21,7 @@ forms, as ``torch.nn``.
 | utils.py          | clip_grad_norm_, parameters_to_vector, ...                  |
 
 The differentiable primitives they run on (AddmmBackward0, ConvolutionBackward0, ...) are in
-``minigrad/ops/nn_ops.py``.
+``minigrad/ops/``: linear.py, conv.py, pooling.py, embedding.py, normalization.py, losses.py.
 """
 from .parameter import Parameter
 from .module import Module

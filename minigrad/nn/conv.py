@@ -1,5 +1,5 @@
 """``Conv2d``: slide ``out_channels`` learned kernels over an image (computed with im2col: see
-``minigrad/ops/nn_ops.py``)."""
+``minigrad/ops/conv.py``)."""
 from __future__ import annotations
 
 import math

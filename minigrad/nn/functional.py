@@ -2,9 +2,9 @@
 
 The modules in ``minigrad.nn`` hold parameters and call these. Each function checks its
 arguments the way PyTorch does (same errors), then calls the primitive that computes it: a
-``Function`` in ``minigrad.ops.nn_ops`` where PyTorch records one node (``AddmmBackward0``,
-``ConvolutionBackward0``, ``NllLossBackward0``...), or a few Tensor operations where PyTorch
-composes too (``l1_loss`` is ``(input - target).abs().mean()``).
+``Function`` in ``minigrad.ops`` (linear.py, conv.py, losses.py...) where PyTorch records one
+node (``AddmmBackward0``, ``ConvolutionBackward0``, ``NllLossBackward0``...), or a few Tensor
+operations where PyTorch composes too (``l1_loss`` is ``(input - target).abs().mean()``).
 """
 from __future__ import annotations
 
@@ -14,8 +14,14 @@ import numpy as np
 
 from .. import backend
 from .. import ops
-from ..ops import nn_ops
+from ..ops.conv import ConvGeometry, Convolution
+from ..ops.embedding import Embedding
 from ..ops.helpers import broadcast_shape
+from ..ops.linear import Addmm
+from ..ops.losses import (BinaryCrossEntropy, BinaryCrossEntropyWithLogits, MseLoss, NllLoss,
+                          NllLoss2d)
+from ..ops.normalization import BatchNorm
+from ..ops.pooling import MaxPool2d
 from ..tensor.dtypes import legacy_type_name, type_name
 from ..tensor.tensor import Tensor
 
@@ -32,9 +38,9 @@ def linear(input: Tensor, weight: Tensor, bias: Tensor | None = None) -> Tensor:
         raise RuntimeError(f"mat1 and mat2 shapes cannot be multiplied ({rows}x{k} and "
                            f"{wshape[1]}x{wshape[0]})")
     if len(shape) == 2:
-        return nn_ops.Addmm.apply(bias, input, weight.t())
+        return Addmm.apply(bias, input, weight.t())
     # other ranks: fold the leading dimensions into one, as PyTorch does (hence ViewBackward0)
-    y = nn_ops.Addmm.apply(bias, input.reshape(-1, k), weight.t())
+    y = Addmm.apply(bias, input.reshape(-1, k), weight.t())
     return y.view(*input.shape[:-1], weight.shape[0])
 
 
@@ -65,12 +71,12 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
     kernel, dilation = tuple(weight.shape[2:]), _pair(dilation)
     if isinstance(padding, str):
         padding = _string_padding(padding, kernel, _pair(stride), dilation)
-    geo = nn_ops.ConvGeometry(tuple(x.shape), kernel, _pair(stride), _pair(padding), dilation)
+    geo = ConvGeometry(tuple(x.shape), kernel, _pair(stride), _pair(padding), dilation)
     if min(geo.out) <= 0:
         raise RuntimeError(f"Calculated output size: ({weight.shape[0]}x{geo.out[0]}x"
                            f"{geo.out[1]}). Output size is too small")
     args = (x, weight) if bias is None else (x, weight, bias)
-    y = nn_ops.Convolution.apply(*args, geo=geo)
+    y = Convolution.apply(*args, geo=geo)
     return y.squeeze(0) if unbatched else y
 
 
@@ -102,8 +108,8 @@ def max_pool2d(input: Tensor, kernel_size, stride=None, padding=0, dilation=1,
         if p > (d * (k - 1) + 1) // 2:
             raise RuntimeError(f"pad should be at most half of effective kernel size, but got "
                                f"pad={p}, kernel_size={k} and dilation={d}")
-    geo = nn_ops.ConvGeometry(tuple(x.shape), kernel, stride, padding, dilation)
-    res = nn_ops.MaxPool2d.apply(x, geo=geo, return_indices=return_indices)
+    geo = ConvGeometry(tuple(x.shape), kernel, stride, padding, dilation)
+    res = MaxPool2d.apply(x, geo=geo, return_indices=return_indices)
     if unbatched:
         res = tuple(r.squeeze(0) for r in res) if return_indices else res.squeeze(0)
     return res
@@ -123,7 +129,7 @@ def embedding(input: Tensor, weight: Tensor, padding_idx: int | None = None,
                            "instead (while checking arguments for embedding)")
     if padding_idx is not None and padding_idx < 0:
         padding_idx += weight.shape[0]
-    return nn_ops.Embedding.apply(weight, indices=input, padding_idx=padding_idx)
+    return Embedding.apply(weight, indices=input, padding_idx=padding_idx)
 
 
 def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor | None,
@@ -137,9 +143,9 @@ def batch_norm(input: Tensor, running_mean: Tensor | None, running_var: Tensor |
                              f"size {input.shape}")
     elif running_mean is None or running_var is None:
         raise RuntimeError("running_mean and running_var must be defined in evaluation mode")
-    return nn_ops.BatchNorm.apply(input, weight, bias, running_mean=running_mean,
-                                  running_var=running_var, training=training,
-                                  momentum=momentum, eps=eps)
+    return BatchNorm.apply(input, weight, bias, running_mean=running_mean,
+                           running_var=running_var, training=training,
+                           momentum=momentum, eps=eps)
 
 
 def dropout(input: Tensor, p: float = 0.5, training: bool = True,
@@ -236,7 +242,7 @@ def mse_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
     reduction = _legacy_reduction(size_average, reduce, reduction)
     _check_reduction(reduction)
     _warn_if_target_size_differs(input, target)
-    return nn_ops.MseLoss.apply(input, target, reduction=reduction)
+    return MseLoss.apply(input, target, reduction=reduction)
 
 
 def l1_loss(input: Tensor, target: Tensor, size_average=None, reduce=None,
@@ -265,18 +271,18 @@ def nll_loss(input: Tensor, target: Tensor, weight: Tensor | None = None, size_a
         raise ValueError(f"Expected input batch_size ({shape[0]}) to match target "
                          f"batch_size ({tshape[0] if tshape else 1}).")
     if len(shape) <= 2:
-        return nn_ops.NllLoss.apply(input, target=target, weight=weight, reduction=reduction,
-                                    ignore_index=ignore_index)
+        return NllLoss.apply(input, target=target, weight=weight, reduction=reduction,
+                             ignore_index=ignore_index)
     if tuple(target.shape[1:]) != tuple(input.shape[2:]):
         raise ValueError(f"Expected target size {list(input.shape[:1] + input.shape[2:])}, "
                          f"got {list(target.shape)}")
     if input.dim() == 4:
-        return nn_ops.NllLoss2d.apply(input, target=target, weight=weight,
-                                      reduction=reduction, ignore_index=ignore_index)
+        return NllLoss2d.apply(input, target=target, weight=weight,
+                               reduction=reduction, ignore_index=ignore_index)
     # other spatial ranks go through the 2-d loss on (N, C, 1, rest), as PyTorch does
     n, c = input.shape[:2]
-    loss = nn_ops.NllLoss2d.apply(input.reshape(n, c, 1, -1), target=target.reshape(n, 1, -1),
-                                  weight=weight, reduction=reduction, ignore_index=ignore_index)
+    loss = NllLoss2d.apply(input.reshape(n, c, 1, -1), target=target.reshape(n, 1, -1),
+                           weight=weight, reduction=reduction, ignore_index=ignore_index)
     return loss.view(target.shape) if reduction == "none" else loss
 
 
@@ -345,7 +351,7 @@ def binary_cross_entropy(input: Tensor, target: Tensor, weight: Tensor | None = 
         raise ValueError(f"Using a target size ({target.shape}) that is different to the input "
                          f"size ({input.shape}) is deprecated. Please ensure they have the same "
                          "size.")
-    return nn_ops.BinaryCrossEntropy.apply(input, target, weight, reduction=reduction)
+    return BinaryCrossEntropy.apply(input, target, weight, reduction=reduction)
 
 
 def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
@@ -358,8 +364,8 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
     if target.shape != input.shape:
         raise ValueError(f"Target size ({target.shape}) must be the same as input size "
                          f"({input.shape})")
-    return nn_ops.BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight,
-                                                     reduction=reduction)
+    return BinaryCrossEntropyWithLogits.apply(input, target, weight, pos_weight,
+                                              reduction=reduction)
 
 
 __all__ = ["linear", "conv2d", "max_pool2d", "embedding", "batch_norm", "dropout", "relu",

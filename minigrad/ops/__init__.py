@@ -1,18 +1,24 @@
 """The differentiable primitives, each a ``Function`` with its forward and backward side by side.
 
-| file            | what                                                     |
-|-----------------|----------------------------------------------------------|
-| arithmetic.py   | + - * / ** // and negation                               |
-| elementwise.py  | exp log sqrt abs sin cos tanh sigmoid relu clamp sign    |
-| comparison.py   | == < > ... (no grad), maximum minimum where masked_fill  |
-| reduction.py    | sum mean var std max min amax argmax norm logsumexp prod |
-| linalg.py       | matmul (@), mm, bmm, mv, dot                             |
-| shape.py        | view reshape flatten transpose permute squeeze expand... |
-| indexing.py     | x[i], x[i] = v                                           |
-| join.py         | cat stack split chunk unbind                             |
-| softmax.py      | softmax log_softmax                                      |
-| inplace.py      | add_ mul_ zero_ copy_ ... and their safety rules         |
-| helpers.py      | type promotion, broadcasting, ``sum_to``, dtype names    |
+| file             | what                                                     |
+|------------------|----------------------------------------------------------|
+| arithmetic.py    | + - * / ** // and negation                               |
+| elementwise.py   | exp log sqrt abs sin cos tanh sigmoid relu clamp sign    |
+| comparison.py    | == < > ... (no grad), maximum minimum where masked_fill  |
+| reduction.py     | sum mean var std max min amax argmax norm logsumexp prod |
+| linalg.py        | matmul (@), mm, bmm, mv, dot                             |
+| shape.py         | view reshape flatten transpose permute squeeze expand... |
+| indexing.py      | x[i], x[i] = v                                           |
+| join.py          | cat stack split chunk unbind                             |
+| softmax.py       | softmax log_softmax                                      |
+| inplace.py       | add_ mul_ zero_ copy_ ... and their safety rules         |
+| linear.py        | Addmm: ``bias + x @ W.t()`` in one node (nn.Linear)      |
+| conv.py          | im2col / col2im, ConvGeometry, Convolution (nn.Conv2d)   |
+| pooling.py       | MaxPool2d                                                |
+| embedding.py     | Embedding                                                |
+| normalization.py | BatchNorm                                                |
+| losses.py        | NllLoss, MseLoss, BinaryCrossEntropy(WithLogits), reduce |
+| helpers.py       | type promotion, broadcasting, ``sum_to``, dtype names    |
 """
 from .arithmetic import add, sub, mul, div, neg, reciprocal, pow
 from .elementwise import exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, clamp, clip, sign

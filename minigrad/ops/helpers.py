@@ -46,6 +46,21 @@ def check_device(a: Tensor, b: Tensor) -> None:
                            f"two devices, {a._device} and {b._device}!")
 
 
+# The types PyTorch's Python layer renames in error messages (processErrorMsg in
+# torch/csrc/Exceptions.cpp): ATen's "CPUFloatType" becomes "torch.FloatTensor", "CUDALongType"
+# "torch.cuda.LongTensor". Bool (and BFloat16) have no entry there and keep ATen's name.
+_LEGACY_ERROR_TYPES = ("Byte", "Char", "Double", "Float", "Int", "Long", "Short", "Half")
+
+
+def tensor_type_name(t: Tensor) -> str:
+    """How PyTorch's errors name a tensor's type and device (``self.toString()`` in ATen):
+    'torch.FloatTensor', 'torch.cuda.LongTensor', or 'CPUBoolType' for a bool tensor."""
+    name, cuda = type_name(t._data.dtype), t._device.type == "cuda"
+    if name in _LEGACY_ERROR_TYPES:
+        return f"torch.cuda.{name}Tensor" if cuda else f"torch.{name}Tensor"
+    return f"{'CUDA' if cuda else 'CPU'}{name}Type"
+
+
 def operands(a, b):
     """Arrays for a binary op (Python numbers stay numbers), its result dtype and device."""
     if isinstance(a, Tensor):
@@ -77,6 +92,11 @@ def out(arr, dev, dtype=None) -> Tensor:
     if dtype is not None and arr.dtype is not dtype and arr.dtype != dtype:
         arr = arr.astype(dtype)
     return Tensor._make(arr, dev)
+
+
+def _const(arr, like: Tensor) -> Tensor:
+    """A constant (never differentiated) tensor on ``like``'s device."""
+    return Tensor._make(arr, like._device)
 
 
 def broadcast_shape(s1: tuple, s2: tuple) -> tuple:

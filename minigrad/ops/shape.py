@@ -11,7 +11,7 @@ import numpy as np
 from .. import backend
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import normalize_dim, out
+from .helpers import normalize_dim, out, tensor_type_name
 
 
 def _view_of(a: Tensor, arr) -> Tensor:
@@ -283,9 +283,9 @@ def expand(a: Tensor, *sizes) -> Tensor:
         sizes = tuple(sizes[0])
     shape = a._data.shape
     if len(sizes) < len(shape):
-        raise RuntimeError(f"expand(torch.FloatTensor{{{list(shape)}}}, size={list(sizes)}): the "
-                           "number of sizes provided ({}) must be greater or equal to the number "
-                           "of dimensions in the tensor ({})".format(len(sizes), len(shape)))
+        raise RuntimeError(f"expand({tensor_type_name(a)}{{{list(shape)}}}, size={[int(s) for s in sizes]}): "
+                           f"the number of sizes provided ({len(sizes)}) must be greater or equal "
+                           f"to the number of dimensions in the tensor ({len(shape)})")
     lead = len(sizes) - len(shape)
     target = []
     for i, s in enumerate(sizes):

@@ -1,0 +1,203 @@
+"""The loss primitives, one node each as in PyTorch: ``NllLoss`` (and ``NllLoss2d``),
+``MseLoss``, ``BinaryCrossEntropy``, ``BinaryCrossEntropyWithLogits``; with ``reduce`` (the
+``reduction`` argument applied to an array of per-element losses)."""
+from __future__ import annotations
+
+import numpy as np
+
+from ..autograd import grad_mode
+from ..autograd.function import Function
+from ..tensor.tensor import Tensor
+from .helpers import _const, out, sum_to
+
+
+def reduce(loss, reduction: str):
+    """Apply ``reduction`` to an array of per-element losses."""
+    if reduction == "none":
+        return loss
+    if reduction == "sum":
+        return loss.sum()
+    if reduction == "mean":
+        return loss.mean()
+    raise ValueError(f"{reduction} is not a valid value for reduction")
+
+
+def _per_element(g: Tensor, reduction: str, n: int) -> Tensor:
+    """The gradient reaching each element's loss: g itself, or g / n for a mean (a 0-d g
+    broadcasts over the elements)."""
+    return g / n if reduction == "mean" else g
+
+
+class NllLoss(Function):
+    """``-logp[i, target[i]]`` (weighted), classes along dim 1."""
+    _node_name = "NllLossBackward0"
+
+    @staticmethod
+    def forward(ctx, logp, target=None, weight=None, reduction="mean", ignore_index=-100):
+        xp, a, t = logp.xp, logp._data, target._data
+        single = a.ndim == 1  # one sample: (C,) scores and a 0-d target
+        if single:
+            a, t = a[None], t[None]
+        # The usual case, every target a class and no class weights, costs no mask and no
+        # weights: a loss is called once per training step, on small arrays, where each
+        # NumPy call counts. Read as unsigned, a negative target is huge: one max checks
+        # that every target lies in [0, C) (so none is an ignore_index outside the classes).
+        n_classes = a.shape[1]
+        if t.size and int(t.view(f"u{t.dtype.itemsize}").max()) < n_classes and \
+                not 0 <= ignore_index < n_classes:
+            everything, safe = True, t
+        else:
+            valid = t != ignore_index
+            everything = bool(valid.all())
+            safe = t if everything else xp.where(valid, t, 0)
+            if safe.size and (safe.min() < 0 or safe.max() >= n_classes):
+                bad = (safe < 0) | (safe >= n_classes)
+                raise IndexError(f"Target {int(safe[bad].reshape(-1)[0])} is out of bounds.")
+        w = None  # each target's weight; None: all 1
+        if weight is not None:
+            w = weight._data[safe].astype(a.dtype, copy=False)
+        if not everything:
+            w = valid.astype(a.dtype) if w is None else w * valid
+        if a.ndim == 2:
+            picked = a[xp.arange(a.shape[0]), safe]
+        else:
+            picked = xp.take_along_axis(a, safe[:, None], axis=1)[:, 0]
+        ctx.target, ctx.weights, ctx.shape = safe, w, a.shape
+        ctx.reduction, ctx.single = reduction, single
+        if reduction == "mean" and w is None and safe.size:  # -sum / N: no array of losses
+            ctx.total = safe.size
+            return out(-picked.sum() / ctx.total, logp._device, a.dtype)
+        losses = -picked if w is None else -picked * w
+        if reduction == "none":
+            return out(losses[0] if single else losses, logp._device)
+        if reduction == "mean":
+            ctx.total = safe.size if w is None else w.sum()  # mean over the *weights*, as PyTorch
+            with np.errstate(invalid="ignore", divide="ignore"):
+                return out(losses.sum() / ctx.total, logp._device, a.dtype)
+        return out(reduce(losses, reduction), logp._device, a.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        # d(-w_i logp[i, t_i]) / d logp[i, c] = -w_i if c == t_i else 0
+        xp, shape, safe, w = g.xp, ctx.shape, ctx.target, ctx.weights
+        if not grad_mode.state.enabled and len(shape) == 2:
+            return NllLoss._first_order(ctx, g, shape, safe, w), None
+        if ctx.reduction == "none" and not ctx.single:
+            g = g.unsqueeze(1)  # one loss per sample (and position): spread over the classes
+        elif ctx.reduction == "mean":
+            g = g / float(ctx.total)
+        # backward's coefficients: -w at each target, 0 elsewhere (a weighted one-hot)
+        classes = xp.arange(shape[1]).reshape((1, -1) + (1,) * (len(shape) - 2))
+        hit = classes == safe[:, None]
+        coef = -hit.astype(g._data.dtype) if w is None else hit * -w[:, None]
+        coef = coef[0] if ctx.single else coef
+        return _const(coef, g) * g, None
+
+    @staticmethod
+    def _first_order(ctx, g, shape, safe, w):
+        """The same gradient on the arrays, when nothing is recorded: zeros, and -w * g
+        written at each sample's target (PyTorch's kernel does just this)."""
+        xp, gd = g.xp, g._data
+        if ctx.reduction == "mean":
+            gd = gd / float(ctx.total)
+        res = xp.zeros(shape, gd.dtype)
+        res[xp.arange(shape[0]), safe] = -gd if w is None else -(w * gd)
+        return out(res[0] if ctx.single else res, g._device)
+
+
+class NllLoss2d(NllLoss):
+    """The same, for inputs with spatial dimensions (N, C, d1, ...), as PyTorch names it."""
+    _node_name = "NllLoss2DBackward0"
+
+
+class MseLoss(Function):
+    _node_name = "MseLossBackward0"
+
+    @staticmethod
+    def forward(ctx, x, target, reduction="mean"):
+        d = x._data - target._data
+        ctx.save_for_backward(x, target)
+        ctx.reduction, ctx.n = reduction, d.size
+        return out(reduce(d * d, reduction), x._device, x._data.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        # d(x - t)^2/dx = 2 (x - t),  d/dt = -2 (x - t)
+        x, t = ctx.saved_tensors
+        nx, nt = ctx.needs_input_grad
+        gd = 2 * (x - t) * _per_element(g, ctx.reduction, ctx.n)
+        return (sum_to(gd, x._data.shape) if nx else None,
+                sum_to(-gd, t._data.shape) if nt else None)
+
+
+_LOG_FLOOR = -100.0  # PyTorch clamps log(p) at -100 so that p = 0 gives a finite loss
+
+
+class BinaryCrossEntropy(Function):
+    _node_name = "BinaryCrossEntropyBackward0"
+
+    @staticmethod
+    def forward(ctx, x, target, weight=None, reduction="mean"):
+        xp, p, t = x.xp, x._data, target._data
+        if bool(((p < 0) | (p > 1)).any()):
+            raise RuntimeError("all elements of input should be between 0 and 1")
+        with np.errstate(divide="ignore"):
+            logp, log1mp = xp.log(p), xp.log(1 - p)
+        loss = -(t * xp.maximum(logp, _LOG_FLOOR) + (1 - t) * xp.maximum(log1mp, _LOG_FLOOR))
+        if weight is not None:
+            loss = loss * weight._data
+        ctx.save_for_backward(x, target, weight)
+        ctx.reduction, ctx.n = reduction, loss.size
+        return out(reduce(loss, reduction), x._device, p.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        # dL/dp = (p - t) / (p (1 - p)), the denominator kept >= 1e-12 (PyTorch's EPSILON)
+        # dL/dt = log(1 - p) - log(p)  (= -logit(p))
+        p, t, w = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        ge = _per_element(g, ctx.reduction, ctx.n)
+        if w is not None:
+            ge = ge * w
+        gp = ge * (p - t) / (p * (1 - p)).clamp(min=1e-12) if need[0] else None
+        gt = None
+        if len(need) > 1 and need[1]:
+            gt = sum_to(ge * ((1 - p).log() - p.log()), t._data.shape)  # unclamped, as PyTorch
+        return gp, gt, None
+
+
+class BinaryCrossEntropyWithLogits(Function):
+    """BCE on logits, computed stably: never exp of a large positive number."""
+    _node_name = "BinaryCrossEntropyWithLogitsBackward0"
+
+    @staticmethod
+    def forward(ctx, x, target, weight=None, pos_weight=None, reduction="mean"):
+        xp, z, t = x.xp, x._data, target._data
+        # log sigmoid(z) = min(z, 0) - log(1 + exp(-|z|))
+        log_sig = xp.minimum(z, 0) - xp.log1p(xp.exp(-xp.abs(z)))
+        lw = 1 + (pos_weight._data - 1) * t if pos_weight is not None else 1
+        loss = (1 - t) * z - lw * log_sig  # = -[lw t log sig(z) + (1 - t) log(1 - sig(z))]
+        if weight is not None:
+            loss = loss * weight._data
+        ctx.save_for_backward(x, target, weight, pos_weight)
+        ctx.reduction, ctx.n = reduction, loss.size
+        return out(reduce(loss, reduction), x._device, z.dtype)
+
+    @staticmethod
+    def backward(ctx, g):
+        # dL/dz = lw sigmoid(z) - lw + 1 - t (= sigmoid(z) - t without pos_weight)
+        # dL/dt = -z - (pos_weight - 1) log sigmoid(z)
+        z, t, w, pw = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        ge = _per_element(g, ctx.reduction, ctx.n)
+        if w is not None:
+            ge = ge * w
+        sig = z.sigmoid()
+        gz = gt = None
+        if need[0]:
+            gz = ge * (sig - t) if pw is None else ge * ((1 + (pw - 1) * t) * (sig - 1) + 1 - t)
+            gz = sum_to(gz, z._data.shape)
+        if len(need) > 1 and need[1]:
+            gt = -z if pw is None else -z - (pw - 1) * (sig.log())
+            gt = sum_to(ge * gt, t._data.shape)
+        return gz, gt, None, None
