@@ -1,11 +1,11 @@
 """``nn.Linear``'s primitive: ``bias + mat1 @ mat2`` in one node, as PyTorch's ``addmm``
 (``AddmmBackward0``). Forward works on arrays, backward is Tensor code (so ``create_graph=True``
-differentiates it), with a first-order shortcut on the arrays when nothing is recorded."""
+differentiates it); ``backward_arrays`` is the same on arrays, for when nothing is recorded
+(see autograd/fastpath.py)."""
 from __future__ import annotations
 
-from ..autograd import grad_mode
+from ..autograd.fastpath import saved_arrays
 from ..autograd.function import Function
-from ..tensor.tensor import Tensor
 from .helpers import out, sum_to
 
 
@@ -29,8 +29,6 @@ class Addmm(Function):
         # d(b + A B)/db = 1 (summed over rows), dA = g B^T, dB = A^T g
         a, b = ctx.saved_tensors
         nb, na, nm = ctx.needs_input_grad
-        if not grad_mode.state.enabled and len(ctx.bias_shape) == 1:
-            return Addmm._first_order(ctx, g, a, b)
         gm = None
         if nm:
             # mat2 is usually weight.t(), a transposed view: compute (g^T A)^T, so that after
@@ -43,15 +41,12 @@ class Addmm(Function):
                 gm)
 
     @staticmethod
-    def _first_order(ctx, g, a, b):
-        """The same products on the arrays, when nothing is recorded (no create_graph) and the
-        bias is a vector (nn.Linear): a training step's backward spends its time here, and
-        the seven tensor ops above each cost a few µs of Python."""
+    def backward_arrays(ctx, xp, g):
+        if len(ctx.bias_shape) != 1:
+            return None
+        a, b = saved_arrays(ctx)
         nb, na, nm = ctx.needs_input_grad
-        gd, dev = g._data, g._device
         gm = None
         if nm:
-            gm = (gd.T @ a._data).T if ctx.mat2_transposed else a._data.T @ gd
-        return (Tensor._make(gd.sum(axis=0), dev) if nb else None,
-                Tensor._make(gd @ b._data.T, dev) if na else None,
-                None if gm is None else Tensor._make(gm, dev))
+            gm = (g.T @ a).T if ctx.mat2_transposed else a.T @ g
+        return (g.sum(axis=0) if nb else None, g @ b.T if na else None, gm)

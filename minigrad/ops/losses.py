@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import numpy as np
 
-from ..autograd import grad_mode
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import _const, out, sum_to
@@ -80,8 +79,6 @@ class NllLoss(Function):
     def backward(ctx, g):
         # d(-w_i logp[i, t_i]) / d logp[i, c] = -w_i if c == t_i else 0
         xp, shape, safe, w = g.xp, ctx.shape, ctx.target, ctx.weights
-        if not grad_mode.state.enabled and len(shape) == 2:
-            return NllLoss._first_order(ctx, g, shape, safe, w), None
         if ctx.reduction == "none" and not ctx.single:
             g = g.unsqueeze(1)  # one loss per sample (and position): spread over the classes
         elif ctx.reduction == "mean":
@@ -94,15 +91,17 @@ class NllLoss(Function):
         return _const(coef, g) * g, None
 
     @staticmethod
-    def _first_order(ctx, g, shape, safe, w):
-        """The same gradient on the arrays, when nothing is recorded: zeros, and -w * g
-        written at each sample's target (PyTorch's kernel does just this)."""
-        xp, gd = g.xp, g._data
+    def backward_arrays(ctx, xp, g):
+        """The same on arrays (see autograd/fastpath.py): zeros, and -w * g written at each
+        sample's target, as PyTorch's kernel does."""
+        shape, safe, w = ctx.shape, ctx.target, ctx.weights
+        if len(shape) != 2:
+            return None
         if ctx.reduction == "mean":
-            gd = gd / float(ctx.total)
-        res = xp.zeros(shape, gd.dtype)
-        res[xp.arange(shape[0]), safe] = -gd if w is None else -(w * gd)
-        return out(res[0] if ctx.single else res, g._device)
+            g = g / float(ctx.total)
+        res = xp.zeros(shape, g.dtype)
+        res[xp.arange(shape[0]), safe] = -g if w is None else -(w * g)
+        return (res[0] if ctx.single else res,)
 
 
 class NllLoss2d(NllLoss):
