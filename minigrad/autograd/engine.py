@@ -140,7 +140,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                         node_grads = list(new)
             node._run_tensor_hooks(node_grads)
             is_leaf_node = type(node) is AccumulateGrad
-            if node in targets:  # grad() or backward(inputs=...): capture this gradient
+            if targets and node in targets:  # grad(), backward(inputs=...): capture it
                 for nr, i in targets[node]:
                     captured[i] = node_grads[nr]
                     if accumulate and node_grads[nr] is not None and not is_leaf_node:
@@ -153,7 +153,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                 continue
             if needed is not None and node not in needed:
                 continue  # a target with nothing wanted beyond it
-            if all(g is None for g in node_grads):  # nothing arrived: nothing to send
+            if node_grads[0] is None and all(g is None for g in node_grads):  # nothing came
                 out_grads = (None,) * len(node.next_functions)
             else:
                 out_grads = node.apply(tuple(node_grads))
@@ -166,17 +166,17 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                     anomaly.check_nan(node, out_grads)
                 for fn in _observers:
                     fn(node, tuple(node_grads), out_grads)
-            if not retain_graph:
+            if not retain_graph and node._saved:  # free what it saved for backward
                 node.release()
             # Hand each input's gradient to the node that produced the input; a node is ready
             # once every edge into it has delivered (its count reaches 0).
             for (child, nr), g in zip(node.next_functions, out_grads):
-                if child is None or child not in deps:  # no gradient wanted, or not needed
-                    continue
-                _add_to_buffer(buffers, child, nr, g)
-                deps[child] -= 1
-                if deps[child] == 0:
-                    heappush(heap, (-child._seq, child))
+                waiting = deps.get(child)  # (None: no gradient wanted, or not needed)
+                if waiting is not None:
+                    _add_to_buffer(buffers, child, nr, g)
+                    deps[child] = waiting - 1
+                    if waiting == 1:
+                        heappush(heap, (-child._seq, child))
             out_grads = g = None  # (hold no gradient past its hand-over: fastpath.can_keep)
     finally:
         state.enabled = prev

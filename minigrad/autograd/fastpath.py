@@ -75,9 +75,9 @@ _NO_EDGE = (None, 0)
 def forward(cls: type, args: tuple, kwargs: dict) -> "Tensor | None":
     """``cls.apply(*args)`` for an op that declares a ``kernel``, when the case is one of
     those described above; None otherwise (the reference path then runs)."""
-    if kwargs or type(args[0]) is not Tensor:
-        return None
     a = args[0]
+    if type(a) is not Tensor or kwargs:
+        return None
     x = a._data
     if x.dtype.kind != "f" or not x.ndim:  # (0-d and integer tensors: promotion rules)
         return None
@@ -85,18 +85,19 @@ def forward(cls: type, args: tuple, kwargs: dict) -> "Tensor | None":
     if len(args) == 1:
         if not record:
             return Tensor._make(cls.kernel(a.xp, x), a._device)
-        return None if anomaly.state.enabled else _record(cls, a, cls.kernel(a.xp, x))
-    if len(args) != 2:
-        return None
+        if anomaly.state.enabled:  # (anomaly mode keeps each node's forward stack)
+            return None
+        return _record(cls, a, cls.kernel(a.xp, x))
     b = args[1]
     kind = type(b)
-    if kind is float or kind is int:  # a float tensor and a number keep the tensor's dtype
+    if len(args) == 2 and (kind is float or kind is int):  # tensor op number: a's dtype
         if not record:
             return Tensor._make(cls.kernel(a.xp, x, b), a._device)
         if anomaly.state.enabled:
             return None
         return _record(cls, a, cls.kernel(a.xp, x, b), b)
-    if kind is Tensor and not (grad_mode.state.enabled and (record or b._requires_grad)):
+    if len(args) == 2 and kind is Tensor and not (
+            grad_mode.state.enabled and (record or b._requires_grad)):
         y = b._data  # two tensors, nothing recorded: only without promotion or broadcasting
         if y.dtype is x.dtype and b._device is a._device and y.shape == x.shape:
             return Tensor._make(cls.kernel(a.xp, x, y), a._device)
@@ -110,20 +111,23 @@ _NO_NUMBER = object()
 
 def _record(cls: type, a: Tensor, result: Any, number: Any = _NO_NUMBER) -> Tensor:
     """What Function.apply records for ``cls.apply(a)`` or ``cls.apply(a, number)``: the same
-    node, edges, saved tensors and operand facts."""
+    node, edges, saved tensors and operand facts. (graph.gradient_edge and
+    graph.next_sequence_number written out: every recorded op of a course passes here.)"""
     data = a._data
+    fn = a.grad_fn
+    edge = (a._grad_accumulator(), 0) if fn is None else (fn, a._output_nr)
     ctx = cls._backward_cls()
     ctx._recording = True
     if number is _NO_NUMBER:
         ctx.needs_input_grad, ctx._edge_args = _ONE_NEEDED, _FIRST_ARG
-        ctx.next_functions = (graph.gradient_edge(a),)
+        ctx.next_functions = (edge,)
         ctx._input_meta = shared[((data.shape, data.dtype),)]
     else:  # the number gets a (None, 0) edge: PyTorch wraps numbers into tensors
         ctx.needs_input_grad, ctx._edge_args = _FIRST_NEEDED, _TWO_ARGS
-        ctx.next_functions = (graph.gradient_edge(a), _NO_EDGE)
+        ctx.next_functions = (edge, _NO_EDGE)
         ctx._input_meta = shared[((data.shape, data.dtype), None)]
         cls.keep_operands(ctx, data.shape, (), number)
-    ctx._seq = graph.next_sequence_number()
+    ctx._seq = next(graph._sequence)
     y = Tensor._make(result, a._device, True)
     y.grad_fn = ctx
     if cls.saves == "output":
@@ -144,7 +148,8 @@ def backward(node: Any, grad_outputs: tuple) -> "tuple | None":
     g = grad_outputs[0]
     if g is None:
         return None
-    result = node._forward_cls.backward_arrays(node, g.xp, g._data)
+    gd = g._data
+    result = node._forward_cls.backward_arrays(node, g.xp, gd)
     if result is None:
         return None
     grads = []
@@ -152,12 +157,14 @@ def backward(node: Any, grad_outputs: tuple) -> "tuple | None":
         r = result[i] if i < len(result) else None
         if r is None or meta is None:
             grads.append(None)
-            continue
-        if type(r) is not np.ndarray:
-            r = _array(r)
-        if r.shape != meta[0] or r.dtype != meta[1]:
-            return None  # a cast, or an error to raise: the reference path does it
-        grads.append(Tensor._make(r, g._device))
+        elif r is gd:  # passed on as it came (y + number)
+            grads.append(g)
+        else:
+            if type(r) is not np.ndarray:
+                r = _array(r)
+            if r.shape != meta[0] or r.dtype != meta[1]:
+                return None  # a cast, or an error to raise: the reference path does it
+            grads.append(Tensor._make(r, g._device))
     return tuple(grads)
 
 
@@ -170,7 +177,10 @@ def saved_arrays(node: Any) -> tuple:
     """The arrays of what ``node`` saved, checked like ``saved_tensors`` (same errors)."""
     if node._freed:
         return node.saved_tensors  # (raises PyTorch's error)
-    return tuple(None if s is None else s.array(node) for s in node._saved)
+    arrays = []
+    for s in node._saved:
+        arrays.append(None if s is None else s.array(node))
+    return tuple(arrays)
 
 
 # -------------------------------------------------------------------------------------- .grad

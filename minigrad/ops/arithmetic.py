@@ -10,6 +10,7 @@ import math
 
 import numpy as np
 
+from ..autograd.fastpath import shared as _shared
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import broadcast_shape, operands, out, result_dtype, sum_to
@@ -38,7 +39,7 @@ class _Binary(Function):
     def keep_operands(ctx, sa: tuple, sb: tuple, number) -> None:
         """What backward needs to know of the operands: their shapes (to sum a broadcast
         gradient back), and ``b`` when it is a Python number."""
-        ctx.shapes, ctx.number = (sa, sb), number
+        ctx.shapes, ctx.number = _shared[(sa, sb)], number
 
 
 class Add(_Binary):
@@ -56,6 +57,12 @@ class Add(_Binary):
         na, nb = ctx.needs_input_grad
         return (sum_to(g, ctx.shapes[0]) if na else None,
                 sum_to(g, ctx.shapes[1]) if nb else None)
+
+    @staticmethod
+    def backward_arrays(ctx, xp, g):
+        if ctx.number is not None:  # a + number: the gradient passes to a as it is
+            return g, None
+        return None
 
 
 class Sub(_Binary):
@@ -76,6 +83,12 @@ class Sub(_Binary):
         na, nb = ctx.needs_input_grad
         return (sum_to(g, ctx.shapes[0]) if na else None,
                 sum_to(-g, ctx.shapes[1]) if nb else None)
+
+    @staticmethod
+    def backward_arrays(ctx, xp, g):
+        if ctx.number is not None:  # a - number
+            return g, None
+        return None
 
 
 class Mul(_Binary):
