@@ -2,7 +2,8 @@
 
 Sections
   1. Notebook cells tagged ``gpu``: skipped when CuPy sees no CUDA device.
-  2. Fixtures: ``device`` (every available device), ``torch`` (the oracle, or skip)
+  2. Fixtures: ``device`` (every available device), ``fast_path`` (switched on), ``torch``
+     (the oracle, or skip)
 
 `make test` runs nbval with this file loaded as well (see the Makefile), so the hook
 in section 1 applies to the notebooks under notebooks/.
@@ -79,6 +80,15 @@ def _devices():
 def device(request):
     """Every device this machine has: cpu, and cuda when CuPy sees a GPU (else skipped)."""
     return request.param
+
+
+@pytest.fixture
+def fast_path(monkeypatch):
+    """minigrad.autograd.fastpath switched on, for tests of the optimisations themselves
+    (the rest of the suite runs either way: MINIGRAD_FASTPATH=0 switches it off)."""
+    from minigrad.autograd import fastpath
+    monkeypatch.setattr(fastpath.state, "enabled", True)
+    return fastpath
 
 
 @pytest.fixture

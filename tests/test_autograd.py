@@ -161,9 +161,10 @@ def test_grad_shared_with_others_is_never_taken_as_grad():
     assert run_both(s) == [[2, 2], [3], [3], [1, 1], [3, 3]]
 
 
-def test_private_gradient_memory_becomes_grad_without_a_copy():
+def test_private_gradient_memory_becomes_grad_without_a_copy(fast_path):
     # A gradient only the engine holds becomes .grad as it is (PyTorch steals it too): a
-    # training step would otherwise copy every weight's gradient once.
+    # training step would otherwise copy every weight's gradient once. (fastpath.can_keep;
+    # the reference path copies.)
     made = []
 
     class Scale(minigrad.autograd.Function):
@@ -184,6 +185,11 @@ def test_private_gradient_memory_becomes_grad_without_a_copy():
     lin(minigrad.randn(2, 4)).sum().backward()
     assert lin.weight.grad._data.base is not None  # (a transposed product's view, taken)
     np.testing.assert_allclose(x.grad.numpy(), 2)
+    with fast_path.disabled():
+        x.grad = None
+        Scale.apply(x).sum().backward()
+        assert x.grad._data is not made[-1]()
+        np.testing.assert_allclose(x.grad.numpy(), 2)
 
 
 def test_backward_twice_raises_and_retain_graph_allows_it():
@@ -872,11 +878,11 @@ def test_graph_is_freed_by_reference_counting():
         gc.enable()
 
 
-def test_a_recorded_op_leaves_few_objects_for_the_garbage_collector():
+def test_a_recorded_op_leaves_few_objects_for_the_garbage_collector(fast_path):
     # Python's cycle collector runs a pass per 700 new container objects still alive, and
     # full passes as they pile up: a deep graph must not leave many per node. A recorded
-    # y * 0.5 or y + 1 needs its node and the tuple of its edges; everything else it keeps
-    # (sizes, dtypes, flags) is shared between nodes.
+    # y * 0.5 or y + 1 (fastpath.py's route) needs its node and its edges; everything else it
+    # keeps (sizes, dtypes, flags) is shared between nodes.
     x = minigrad.tensor([1., 2.], requires_grad=True)
     y = x * 1.0
     gc.disable()

@@ -860,10 +860,10 @@ def test_fast_path_matches_reference(case, dtype):
                 assert _same(f._data, r._data), f"gradient {k}, create_graph={create_graph}"
 
 
-def test_fast_path_is_taken_where_declared(monkeypatch):
+def test_fast_path_is_taken_where_declared(monkeypatch, fast_path):
     """The fast routes are used (so that the comparison above compares two paths), and none
     with the switch off."""
-    from minigrad.autograd import fastpath
+    fastpath = fast_path
     taken = []
     for name in ("forward", "backward"):
         real = getattr(fastpath, name)

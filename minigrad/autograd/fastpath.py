@@ -15,7 +15,8 @@ per step of a backward formula. An op can *declare* facts that let this module s
     what forward saves when it has one tensor argument: ``"input"``, ``"output"`` or None.
 ``backward_arrays(ctx, xp, *grads)``
     the same gradient as ``backward``, computed on arrays, used only when nothing is recorded
-    (no ``create_graph``); it may return None for a case it doesn't cover. ``backward``
+    (no ``create_graph``, or nothing it reads requires grad); it may return None for a case it
+    doesn't cover. ``backward``
     stays the one formula a reader studies, and the one that ``create_graph`` records.
 
 Besides, ``.grad`` may keep the memory of a gradient that nobody else can see instead of
@@ -143,10 +144,10 @@ def _record(cls: type, a: Tensor, result: Any, number: Any = _NO_NUMBER) -> Tens
 def backward(node: Any, grad_outputs: tuple) -> "tuple | None":
     """What ``node.apply(grad_outputs)`` returns, from its Function's ``backward_arrays``,
     when nothing is recorded; None where this route doesn't apply (the reference then runs)."""
-    if grad_mode.state.enabled or node._freed or len(grad_outputs) != 1:
+    if node._freed or len(grad_outputs) != 1:
         return None
     g = grad_outputs[0]
-    if g is None:
+    if g is None or (grad_mode.state.enabled and _records(node, g)):
         return None
     gd = g._data
     result = node._forward_cls.backward_arrays(node, g.xp, gd)
@@ -166,6 +167,18 @@ def backward(node: Any, grad_outputs: tuple) -> "tuple | None":
                 return None  # a cast, or an error to raise: the reference path does it
             grads.append(Tensor._make(r, g._device))
     return tuple(grads)
+
+
+def _records(node: Any, g: Tensor) -> bool:
+    """Would the reference backward record (create_graph)? Only if the gradient or a tensor
+    the node saved requires grad."""
+    if g._requires_grad:
+        return True
+    for s in node._saved:
+        if s is not None and (s.tensor._requires_grad if s.tensor is not None
+                              else s.requires_grad):
+            return True
+    return False
 
 
 def _array(r: Any) -> Any:

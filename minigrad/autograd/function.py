@@ -52,7 +52,7 @@ class BackwardNode(Node):
         """Keep these tensors (inputs or outputs) for backward; they are checked against later
         in-place changes and freed after backward unless ``retain_graph=True``."""
         if self._recording:
-            self._saved = tuple(None if t is None else SavedTensor(t) for t in tensors)
+            self._saved = tuple([None if t is None else SavedTensor(t) for t in tensors])
 
     @property
     def saved_tensors(self) -> tuple:
@@ -63,7 +63,7 @@ class BackwardNode(Node):
                 "graph are freed when you call .backward() or autograd.grad(). Specify "
                 "retain_graph=True if you need to backward through the graph a second time or "
                 "if you need to access saved tensors after calling backward.")
-        return tuple(None if s is None else s.unpack(self) for s in self._saved)
+        return tuple([None if s is None else s.unpack(self) for s in self._saved])
 
     saved_variables = saved_tensors
 
@@ -97,8 +97,8 @@ class BackwardNode(Node):
             result = tuple(result) if isinstance(result, list) else (result,)
         result = self._check_count(result)
         # backward returns one gradient per forward argument; the edges are the tensor ones
-        return tuple(self._fit(result[i], meta, i)
-                     for i, meta in zip(self._edge_args, self._input_meta))
+        return tuple([self._fit(result[i], meta, i)
+                      for i, meta in zip(self._edge_args, self._input_meta)])
 
     def _fit(self, g: Any, meta: "tuple | None", i: int) -> "Tensor | None":
         """Argument ``i``'s gradient, checked against what its input looked like: a wrong
@@ -181,13 +181,16 @@ class Function:
             if result is not None:
                 return result
         ctx = cls._backward_cls()
-        ctx.needs_input_grad = tuple(isinstance(a, Tensor) and a.requires_grad for a in args)
-        ctx._recording = grad_mode.is_grad_enabled() and any(ctx.needs_input_grad)
-        with grad_mode.no_grad():  # forward's own steps are not part of the graph
+        ctx.needs_input_grad = tuple([isinstance(a, Tensor) and a.requires_grad for a in args])
+        if not grad_mode.is_grad_enabled():  # no_grad, or a backward without create_graph
+            return cls.forward(ctx, *args, **kwargs)
+        ctx._recording = any(ctx.needs_input_grad)
+        grad_mode.state.enabled = False  # forward's own steps are not part of the graph
+        try:
             out = cls.forward(ctx, *args, **kwargs)
-        if ctx._recording:
-            out = _record(ctx, args, out)
-        return out
+        finally:
+            grad_mode.state.enabled = True
+        return _record(ctx, args, out) if ctx._recording else out
 
 
 def _record(ctx: BackwardNode, args: tuple, out: Any) -> Any:
@@ -229,12 +232,13 @@ def _claim_output(ctx: BackwardNode, o: Any, nr: int, args: tuple) -> Any:
         return o
     non_diff = ctx._non_differentiable
     differentiable = o._data.dtype.kind == "f" and (non_diff is None or id(o) not in non_diff)
-    if any(o is a for a in args):
-        # forward returned an input as is: the output needs its own identity (the same
-        # memory and version counter, like a view)
-        alias = Tensor._make(o._data, o._device)
-        alias._vc = o._counter()
-        o = alias
+    for a in args:
+        if o is a:
+            # forward returned an input as is: the output needs its own identity (the same
+            # memory and version counter, like a view)
+            o = Tensor._make(a._data, a._device)
+            o._vc = a._counter()
+            break
     if differentiable:
         o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
     return o
