@@ -881,8 +881,9 @@ def test_graph_is_freed_by_reference_counting():
 def test_a_recorded_op_leaves_few_objects_for_the_garbage_collector(fast_path):
     # Python's cycle collector runs a pass per 700 new container objects still alive, and
     # full passes as they pile up: a deep graph must not leave many per node. A recorded
-    # y * 0.5 or y + 1 (fastpath.py's route) needs its node and its edges; everything else it
-    # keeps (sizes, dtypes, flags) is shared between nodes.
+    # y * 0.5 or y + 1 (fastpath.py's route) needs its node, its tuple of edges and the
+    # (node, output_nr) pair of its one tensor input; everything else it keeps (sizes, dtypes,
+    # flags) is shared between nodes.
     x = minigrad.tensor([1., 2.], requires_grad=True)
     y = x * 1.0
     gc.disable()
@@ -893,7 +894,7 @@ def test_a_recorded_op_leaves_few_objects_for_the_garbage_collector(fast_path):
         per_op = (gc.get_count()[0] - before) / 1000
     finally:
         gc.enable()
-    assert per_op <= 2.1, per_op
+    assert per_op <= 3.1, per_op
 
 
 def test_deep_graph_memory_is_returned_after_backward():
