@@ -177,7 +177,6 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                     deps[child] = waiting - 1
                     if waiting == 1:
                         heappush(heap, (-child._seq, child))
-            out_grads = g = None  # (hold no gradient past its hand-over: fastpath.can_keep)
     finally:
         state.enabled = prev
         errstate.__exit__(None, None, None)

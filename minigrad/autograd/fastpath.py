@@ -19,9 +19,6 @@ per step of a backward formula. An op can *declare* facts that let this module s
     doesn't cover. ``backward``
     stays the one formula a reader studies, and the one that ``create_graph`` records.
 
-Besides, ``.grad`` may keep the memory of a gradient that nobody else can see instead of
-copying it (``can_keep``).
-
 ``state.enabled = False`` (or ``with fastpath.disabled():``, or the environment variable
 ``MINIGRAD_FASTPATH=0`` at import) turns every route off: the student edition runs so, and
 ``tests/test_ops.py`` checks for every op that both give identical nodes and gradients.
@@ -30,7 +27,6 @@ from __future__ import annotations
 
 import contextlib
 import os
-import sys
 from typing import Any, Iterator
 
 import numpy as np
@@ -194,53 +190,3 @@ def saved_arrays(node: Any) -> tuple:
     for s in node._saved:
         arrays.append(None if s is None else s.array(node))
     return tuple(arrays)
-
-
-# -------------------------------------------------------------------------------------- .grad
-def _reference_counts(g: Tensor) -> tuple[int, int, int]:
-    """References to the gradient, to its array and to the array's base (0 if none)."""
-    arr = g._data
-    base = arr.base
-    return sys.getrefcount(g), sys.getrefcount(arr), 0 if base is None else sys.getrefcount(base)
-
-
-def can_keep(g: Tensor) -> bool:
-    """Can a leaf's first ``.grad`` be ``g`` itself instead of a copy? Only when nothing else
-    can see g's memory: later accumulation writes into ``.grad`` in place. PyTorch decides it
-    the same way, by reference counts: the engine's hand-over must hold the only reference to
-    g, g the only one to its array, a view the only one to its base. The counts to compare
-    with are measured once, through the same calls, on a gradient nobody else holds
-    (``_calibrate``), so the interpreter's own counting doesn't matter; a count that is off
-    only ever costs a copy. (CPU arrays only.)"""
-    counts = _reference_counts(g)
-    if _probe is not None:  # calibrating: just report
-        _probe.append(counts)
-        return False
-    if _private is None:
-        _calibrate()
-    arr = g._data
-    if type(arr) is not np.ndarray or not arr.flags.c_contiguous:
-        return False
-    n_g, n_arr, n_base = counts
-    if n_g > _private[0][0] or n_arr > _private[0][1]:
-        return False
-    return n_base == 0 or (arr.base.base is None and n_base <= _private[1][2])
-
-
-_probe: "list | None" = None
-_private: "list | None" = None
-
-
-def _calibrate() -> None:
-    """Measure what can_keep sees for gradients that only the engine's hand-over holds: an
-    array that owns its memory, and a view of one."""
-    global _probe, _private
-    from ..backend import cpu
-    _probe = []
-    try:
-        for make in (lambda: np.empty(2, np.float32), lambda: np.empty((2, 2), np.float32).T):
-            leaf = Tensor._make(np.zeros(2, np.float32), cpu, True)
-            graph.AccumulateGrad(leaf).apply([Tensor._make(make(), cpu)])
-        _private = _probe
-    finally:
-        _probe = None

@@ -16,7 +16,7 @@ from typing import Callable
 
 from ..tensor.dtypes import legacy_type_name
 from ..tensor.tensor import Tensor
-from . import fastpath, grad_mode
+from . import grad_mode
 from .hooks import RemovableHandle
 
 # Nodes made later run first when several are ready, as in PyTorch: a global sequence number.
@@ -146,8 +146,6 @@ def _accumulate_into(t: Tensor, g: Tensor) -> None:
     if t._grad is None:
         if g.grad_fn is not None:  # a recorded gradient (create_graph): keep it, graph and all
             t._grad = g
-        elif fastpath.state.enabled and fastpath.can_keep(g):
-            t._grad = g  # (a declared shortcut: nobody else can see g's memory)
         else:
             # .grad is added into in place later, so it must own its memory: a copy (the
             # gradient may be the user's tensor, or one that also went to another input)
