@@ -267,8 +267,8 @@ def _broadcast(xp, arr, shape: tuple):
     read-only as its elements share memory. Two cases are done by hand:
     - nothing repeated (only leading 1s added): a plain view, writable as in PyTorch;
     - a single number (0-d) spread over a shape, the gradient of a sum or a mean in every
-      loss's backward: NumPy's broadcast_to is Python code costing ~5 µs, a view with all
-      strides 0 is the same array for ~2."""
+      loss's backward: a view with all strides 0 is the array broadcast_to would make,
+      without its general-purpose checks (see benchmarks/README.md)."""
     if arr.size and math.prod(shape) == arr.size:
         return arr[(None,) * (len(shape) - arr.ndim) + (...,)]  # (..., so 0-d stays an array)
     if arr.ndim == 0 and type(arr) is np.ndarray:
