@@ -986,3 +986,24 @@ def test_mixing_devices_raises_pytorchs_error():
     with pytest.raises(RuntimeError, match="Expected all tensors to be on the same device, but "
                                            "found at least two devices, cuda:0 and cpu!"):
         fake + minigrad.ones(2)
+
+
+def test_gradcheck_error_prints_the_jacobians_as_tensors():
+    # PyTorch's GradcheckError shows both Jacobians as float64 tensors, word for word
+    def s(T):
+        class Wrong(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                return x * 2
+
+            @staticmethod
+            def backward(ctx, g):
+                return g * 3  # should be g * 2
+
+        x = T.tensor([1., 2.], dtype=T.float64, requires_grad=True)
+        return error_of(lambda: T.autograd.gradcheck(Wrong.apply, (x,)))
+    expected = ("GradcheckError: Jacobian mismatch for output 0 with respect to input 0,\n"
+                "numerical:tensor([[2.0000, 0.0000],\n        [0.0000, 2.0000]], "
+                "dtype=torch.float64)\nanalytical:tensor([[3., 0.],\n        [0., 3.]], "
+                "dtype=torch.float64)\n")
+    assert run_both(s) == expected

@@ -96,11 +96,17 @@ def gradcheck(fn: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5,
         for k, (n, a) in enumerate(zip(n_i, a_i)):
             if not np.allclose(a, n, rtol=rtol, atol=atol):
                 msg = (f"Jacobian mismatch for output {k} with respect to input {i},\n"
-                       f"numerical:{n}\nanalytical:{a}\n")
+                       f"numerical:{_as_tensor(n)}\nanalytical:{_as_tensor(a)}\n")
                 if raise_exception:
                     raise GradcheckError(msg)
                 return False
     return True
+
+
+def _as_tensor(jacobian) -> Tensor:
+    """A Jacobian (an array) as the float64 tensor PyTorch's message prints."""
+    from ..backend import cpu
+    return Tensor._make(np.asarray(jacobian, dtype=np.float64), cpu)
 
 
 def gradgradcheck(fn: Callable, inputs, grad_outputs=None, *, eps: float = 1e-6,
