@@ -1007,3 +1007,27 @@ def test_gradcheck_error_prints_the_jacobians_as_tensors():
                 "dtype=torch.float64)\nanalytical:tensor([[3., 0.],\n        [0., 3.]], "
                 "dtype=torch.float64)\n")
     assert run_both(s) == expected
+
+
+def test_autograd_backward_takes_the_old_name_grad_variables():
+    # PyTorch 0.3's name for grad_tensors still works, with a FutureWarning; both at once raise
+    def s(T):
+        import warnings
+        x = T.tensor([1., 2.], requires_grad=True)
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always")
+            T.autograd.backward(x * 3, grad_variables=T.tensor([1., 10.]))
+        with warnings.catch_warnings():
+            warnings.simplefilter("ignore", FutureWarning)
+            both = error_of(lambda: T.autograd.backward(
+                x * 3, grad_tensors=T.tensor([1., 1.]), grad_variables=T.tensor([1., 1.])))
+        old = error_of(lambda: (x * 3).sum().backward(retain_variables=True))
+        return [x.grad, [[w.category.__name__, str(w.message)] for w in caught], both, old]
+    grad, warned, both, old = run_both(s)
+    assert grad == [3, 30]
+    assert warned == [["FutureWarning", "`grad_variables` is deprecated. Use `grad_tensors` "
+                                        "instead."]]
+    assert both == ("RuntimeError: `grad_tensors` and `grad_variables` (deprecated) arguments "
+                    "both passed to `backward()`. Please only use `grad_tensors`.")
+    assert old == "TypeError: Tensor.backward() got an unexpected keyword argument " \
+                  "'retain_variables'"

@@ -17,6 +17,7 @@ run, and the gradient arriving at each input is captured.
 from __future__ import annotations
 
 import heapq
+import warnings
 from heapq import heappop, heappush
 from typing import Sequence
 
@@ -239,9 +240,17 @@ def _count_dependencies(roots: list, targets: dict):
 
 
 def backward(tensors: _TensorOrTensors, grad_tensors=None, retain_graph: bool | None = None,
-             create_graph: bool = False, inputs=None) -> None:
+             create_graph: bool = False, grad_variables=None, inputs=None) -> None:
     """Accumulate into the leaves' ``.grad`` the gradient of ``tensors`` (weighted by
-    ``grad_tensors`` for non-scalar ones). The graph is freed unless ``retain_graph``."""
+    ``grad_tensors`` for non-scalar ones). The graph is freed unless ``retain_graph``.
+    ``grad_variables`` is the old name of ``grad_tensors`` (deprecated, as in PyTorch)."""
+    if grad_variables is not None:
+        warnings.warn("`grad_variables` is deprecated. Use `grad_tensors` instead.",
+                      FutureWarning, stacklevel=2)
+        if grad_tensors is not None:
+            raise RuntimeError("`grad_tensors` and `grad_variables` (deprecated) arguments both "
+                               "passed to `backward()`. Please only use `grad_tensors`.")
+        grad_tensors = grad_variables
     tensors = _as_tuple(tensors)
     grad_tensors = _as_tuple(grad_tensors) if grad_tensors is not None else (None,) * len(tensors)
     if len(grad_tensors) != len(tensors):
