@@ -84,7 +84,20 @@ graphviz:
 # would not render their stored SVG diagrams. We ship the notebooks, so trust them.
 # JupyterLab refuses to start as root unless told to: containers and cloud machines often are.
 LAB_ROOT := $(if $(filter 0,$(shell id -u 2>/dev/null)),--allow-root)
-lab: $(STAMP) graphviz
+# The course's JupyterLab settings: no "official Jupyter news?" pop-up over the notebook on
+# first start, and no update checks (a class needs neither). Settings the user changes in
+# JupyterLab itself still win: overrides only change the defaults.
+LAB_OVERRIDES := $(VENV)/share/jupyter/lab/settings/overrides.json
+$(LAB_OVERRIDES): Makefile $(STAMP)
+	@mkdir -p $(dir $@)
+	@printf '%s\n' '{' \
+	  '  "@jupyterlab/apputils-extension:notification": {' \
+	  '    "fetchNews": "false",' \
+	  '    "checkForUpdates": false' \
+	  '  }' \
+	  '}' > $@
+
+lab: $(STAMP) graphviz $(LAB_OVERRIDES)
 	$(if $(NOTEBOOKS),$(BIN)/jupyter trust $(NOTEBOOKS))
 	@mkdir -p notebooks   # jupyter refuses a missing root folder (before any notebook exists)
 	$(BIN)/jupyter lab notebooks/ $(LAB_ROOT) $(LAB_ARGS)

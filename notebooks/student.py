@@ -6,7 +6,8 @@ In a course notebook each exercise is a code cell tagged ``solution`` followed b
 ``check``. The solution's body sits between the lines ``### BEGIN SOLUTION`` and
 ``### END SOLUTION``; the student version replaces that region with
 ``raise NotImplementedError(...)`` at the same indentation, so a ``def f(x):`` line above the
-markers stays. A ``solution`` cell without markers is replaced whole. Outputs of solution and
+markers stays. A ``solution`` cell without markers is replaced whole. A check cell run before
+its exercise says "Do exercise 5.1 first" instead of a bare NameError. Outputs of solution and
 check cells are cleared; both are tagged ``raises-exception`` so that the rest of the notebook
 still runs top to bottom (and nbval/nbclient don't stop) before the student fills them in.
 """
@@ -40,9 +41,20 @@ def strip_solution(source: str, label: str) -> str:
     return "\n".join(out) + ("\n" if source.endswith("\n") else "")
 
 
+def guard_check(source: str, exercise: str) -> str:
+    """A check cell that, run before its exercise, says so instead of a bare NameError."""
+    body = "".join("    " + line if line.strip() else line
+                   for line in source.splitlines(keepends=True))
+    return (f"try:\n{body.rstrip()}\n"
+            "except NameError as error:  # the exercise above defines what this check reads\n"
+            f'    raise NameError(f"{{error}}. Do exercise {exercise} first (run its cell), "\n'
+            '                    "then this check.") from None\n')
+
+
 def student_version(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     nb = nbformat.from_dict(nb)  # a copy
     n = 0
+    chapter = int(name[:2]) if name[:2].isdigit() else name
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if cell.cell_type != "code" or not ({"solution", "check"} & set(tags)):
@@ -50,6 +62,8 @@ def student_version(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNo
         if "solution" in tags:
             n += 1
             cell.source = strip_solution(cell.source, f"{name}, exercise {n}")
+        else:
+            cell.source = guard_check(cell.source, f"{chapter}.{n}")
         cell.outputs, cell.execution_count = [], None
         if "raises-exception" not in tags:
             cell.metadata["tags"] = tags + ["raises-exception"]

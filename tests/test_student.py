@@ -57,3 +57,17 @@ def test_student_version_runs_outside_the_exercises(path, tmp_path):
             continue
         errors = [o for o in cell.outputs if o.output_type == "error"]
         assert not errors, f"cell failed in the student version: {cell.source[:80]!r}"
+
+
+def test_a_check_run_before_its_exercise_says_which_exercise_to_do():
+    src = "assert predicted == 3, 'predicted is wrong'\nprint('ok')\n"
+    guarded = student.guard_check(src, "5.1")
+    scope: dict = {}
+    with pytest.raises(NameError, match=r"name 'predicted' is not defined\. Do exercise 5\.1 "
+                                        r"first \(run its cell\), then this check\."):
+        exec(guarded, scope)
+    scope["predicted"] = 3
+    exec(guarded, scope)  # after the exercise, the check runs as written
+    scope["predicted"] = 4
+    with pytest.raises(AssertionError, match="predicted is wrong"):
+        exec(guarded, scope)
