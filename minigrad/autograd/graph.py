@@ -13,7 +13,6 @@ import itertools
 import re
 from typing import Callable
 
-
 from ..tensor.dtypes import legacy_type_name
 from ..tensor.tensor import Tensor
 from . import grad_mode
