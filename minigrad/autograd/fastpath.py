@@ -20,8 +20,9 @@ per step of a backward formula. An op can *declare* facts that let this module s
     stays the one formula a reader studies, and the one that ``create_graph`` records.
 
 ``state.enabled = False`` (or ``with fastpath.disabled():``, or the environment variable
-``MINIGRAD_FASTPATH=0`` at import) turns every route off: the student edition runs so, and
-``tests/test_ops.py`` checks for every op that both give identical nodes and gradients.
+``MINIGRAD_FASTPATH=0`` at import) turns every route off (a student who writes the reference
+path runs it so); ``tests/test_ops.py`` checks for every op that both give identical nodes,
+saved tensors and gradients.
 """
 from __future__ import annotations
 
