@@ -87,7 +87,7 @@ def solution_lines(nb: nbformat.NotebookNode) -> list[str]:
 def main(out_dir: str = "student") -> None:
     out = Path(out_dir)
     out.mkdir(parents=True, exist_ok=True)
-    for path in sorted(HERE.glob("[0-9][0-9]_*.ipynb")):
+    for path in sorted(HERE.glob("[0-9A-Z][0-9]_*.ipynb")):  # chapters and appendices (A7_...)
         nb = nbformat.read(path, as_version=4)
         nbformat.write(student_version(nb, path.stem), out / path.name)
         print(f"{out / path.name}")

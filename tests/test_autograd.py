@@ -7,6 +7,7 @@ scenario also runs without PyTorch installed, where it checks the numbers it can
 from __future__ import annotations
 
 import gc
+import warnings
 import weakref
 
 import numpy as np
@@ -811,6 +812,40 @@ def test_anomaly_mode_names_the_node_and_the_forward_line():
                 with pytest.raises(RuntimeError) as terr:
                     (t.sqrt() * 0).sum().backward()
         assert str(terr.value) in msg
+
+
+def test_anomaly_mode_shows_where_the_forward_of_a_failing_backward_ran():
+    # The in-place error's hint says to turn anomaly mode on: then, as in PyTorch, a warning
+    # names the node whose backward failed and shows the line that ran its forward, and the
+    # error's hint points to that warning.
+    def scenario(T):
+        x = T.tensor([1.0, 2.0], requires_grad=True)
+        with T.autograd.set_detect_anomaly(True):
+            y = x.exp()  # the culprit's forward
+            y.add_(1)
+            with warnings.catch_warnings(record=True) as caught:
+                warnings.simplefilter("always")
+                with pytest.raises(RuntimeError) as err:
+                    y.sum().backward()
+        return str(err.value), [str(w.message) for w in caught], caught[-1].filename
+    msg, warned, where = scenario(minigrad)
+    assert msg.endswith("Hint: the backtrace further above shows the operation that failed to "
+                        "compute its gradient. The variable in question was changed in there or "
+                        "anywhere later. Good luck!")
+    assert warned[-1].startswith("Error detected in ExpBackward0. Traceback of forward call that "
+                                 "caused the error:\n")
+    assert warned[-1].rstrip().endswith("y = x.exp()  # the culprit's forward")  # minigrad's own
+    assert where == __file__                                  # frames left out, as in PyTorch
+    if _torch is not None:
+        tmsg, twarned, _ = scenario(_torch)
+        assert tmsg == msg
+        assert twarned[-1].split("\n")[0] == warned[-1].split("\n")[0]
+    # anomaly mode off again: the usual hint
+    x = minigrad.tensor([1.0, 2.0], requires_grad=True)
+    y = x.exp()
+    y.add_(1)
+    with pytest.raises(RuntimeError, match="Hint: enable anomaly detection"):
+        y.sum().backward()
 
 
 def test_without_anomaly_mode_nan_passes_silently():

@@ -10,7 +10,7 @@ import pytest
 nbformat = pytest.importorskip("nbformat")
 
 ROOT = Path(__file__).resolve().parents[1]
-NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9][0-9]_*.ipynb"))
+NOTEBOOKS = sorted((ROOT / "notebooks").glob("[0-9A-Z][0-9]_*.ipynb"))  # chapters, appendices
 spec = importlib.util.spec_from_file_location("student", ROOT / "notebooks" / "student.py")
 student = importlib.util.module_from_spec(spec)
 spec.loader.exec_module(student)

@@ -157,7 +157,12 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
             if node_grads[0] is None and all(g is None for g in node_grads):  # nothing came
                 out_grads = (None,) * len(node.next_functions)
             else:
-                out_grads = node.apply(tuple(node_grads))
+                try:
+                    out_grads = node.apply(tuple(node_grads))
+                except Exception:
+                    if anomaly.state.enabled:  # say where the failing node's forward ran
+                        anomaly.warn_error(node)
+                    raise
                 if node._post_hooks:
                     for hook in list(node._post_hooks.values()):
                         new = hook(out_grads, tuple(node_grads))

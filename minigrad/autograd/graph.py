@@ -15,7 +15,7 @@ from typing import Callable
 
 from ..tensor.dtypes import legacy_type_name
 from ..tensor.tensor import Tensor
-from . import grad_mode
+from . import anomaly, grad_mode
 from .hooks import RemovableHandle
 
 # Nodes made later run first when several are ready, as in PyTorch: a global sequence number.
@@ -218,6 +218,9 @@ class SavedTensor:
         return RuntimeError(
             "one of the variables needed for gradient computation has been modified by an "
             f"inplace operation: [torch.{kind} {list(data.shape)}]{which} is at version "
-            f"{self.current_version}; expected version {self.version} instead. Hint: enable "
-            "anomaly detection to find the operation that failed to compute its gradient, "
-            "with torch.autograd.set_detect_anomaly(True, check_nan=False).")
+            f"{self.current_version}; expected version {self.version} instead. Hint: "
+            + ("the backtrace further above shows the operation that failed to compute its "
+               "gradient. The variable in question was changed in there or anywhere later. "
+               "Good luck!" if anomaly.state.enabled else
+               "enable anomaly detection to find the operation that failed to compute its "
+               "gradient, with torch.autograd.set_detect_anomaly(True, check_nan=False)."))
