@@ -558,6 +558,22 @@ def test_plots_return_figures_and_compute_with_minigrad():
     assert all(isinstance(f, Figure) for f in figs)
 
 
+def test_plots_show_in_jupyter_as_compact_pngs():
+    import io
+    from minigrad.viz import plots
+    fig = plots.plot_grad_accumulation()
+    data = fig._repr_mimebundle_()
+    assert data["text/plain"].startswith("<Figure size 600x400")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    full = buf.getvalue()
+    png = data["image/png"]
+    assert png[25] == 3 and png[16:24] == full[16:24]     # a palette, the same pixel size
+    assert len(png) < len(full) / 2
+    two_panels = plots.plot_grad_norms({"l1": [1.0, 2.0]}, max_norm=1.0)._repr_mimebundle_()
+    assert struct.unpack(">II", two_panels["image/png"][16:24])[0] <= COLUMN
+
+
 def test_plot_png_is_deterministic(tmp_path):
     from minigrad.viz import plots
     for k in range(2):
