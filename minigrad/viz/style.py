@@ -336,11 +336,17 @@ def to_digraph(g: Graph, opts: dict, ov: Overlay | None = None):
             kinds.append(it.kind)
         dot.node(it.id, label=item_label(it, opts, ov), **attrs)
     # What an operation saved sits beside it (same rank), not a rank before it with its
-    # inputs: in a top-to-bottom layout that row would be the widest.
+    # inputs: in a top-to-bottom layout that row would be the widest. saved[0], [2]... go
+    # on one side, saved[1], [3]... on the other (a same-rank edge points to the right, or
+    # down), so that no dotted line has to pass another saved tensor.
     beside: dict[str, list[str]] = {}
+    right_of: dict[str, str] = {}
     for it in g.items:
         if it.kind == "saved" and it.owner in g.by_node:
-            beside.setdefault(g.by_node[it.owner].id, []).append(it.id)
+            op = g.by_node[it.owner].id
+            beside.setdefault(op, []).append(it.id)
+            if it.index % 2:
+                right_of[it.id] = op
     for op, saved in beside.items():
         with dot.subgraph() as row:
             row.attr(rank="same")
@@ -362,7 +368,10 @@ def to_digraph(g: Graph, opts: dict, ov: Overlay | None = None):
                 # Same layout, arrow turned round: this edge carries a gradient back.
                 attrs.update({"color": GRAD_COLOR, "dir": "back", "penwidth": "1.5"})
                 any_grads = True
-        dot.edge(e.tail, e.head, **attrs)
+        if e.tail in right_of:
+            dot.edge(e.head, e.tail, **attrs)   # no arrowhead: only the side changes
+        else:
+            dot.edge(e.tail, e.head, **attrs)
     # The legend (and a trace's caption) is the graph's label, above the graph: as a node it
     # would take a rank of its own and widen the picture.
     label = legend_label(kinds, any_grads or (ov is not None),
