@@ -259,6 +259,160 @@ def test_without_dot_a_clear_error_and_the_source_still_works(monkeypatch, tmp_p
     assert set(shown) == {"text/plain"} and "brew install graphviz" in shown["text/plain"]
 
 
+# --- fitting JupyterLab's notebook column -----------------------------------------------------
+
+def chain(n):
+    """x -> (* 2) -> (* 2) ... n times -> sum: a long chain, with a constant at every op."""
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    y = x
+    for _ in range(n):
+        y = y * 2
+    return x, y.sum()
+
+
+def grid(k, length):
+    """k chains of `length` exps, added up: wide both left to right and top to bottom."""
+    ys = []
+    for i in range(k):
+        y = mg.tensor(float(i), requires_grad=True)
+        for _ in range(length):
+            y = y.exp()
+        ys.append(y)
+    out = ys[0]
+    for y in ys[1:]:
+        out = out + y
+    return out
+
+
+def natural_width(d):
+    return viz.diagram.svg_size(d.pipe("svg"))[0]
+
+
+def shown(d):
+    """(width px, smallest text px, PNG display width) as Jupyter shows the diagram."""
+    data, meta = d._repr_mimebundle_()
+    svg = data["image/svg+xml"]
+    return (viz.diagram.svg_size(svg)[0], viz.diagram.smallest_text_px(svg),
+            meta["image/png"]["width"])
+
+
+def plain_positions(d):
+    """{node id: (x, y)} from Graphviz's plain output, in inches."""
+    lines = d.pipe("plain").decode().splitlines()
+    return {p[1]: (float(p[2]), float(p[3])) for p in map(str.split, lines) if p[0] == "node"}
+
+
+COLUMN = viz.diagram.COLUMN_WIDTH
+MIN_TEXT = viz.diagram.MIN_TEXT_PX
+
+
+def test_a_long_chain_is_drawn_top_to_bottom_to_fit_the_column():
+    x, out = chain(12)
+    assert natural_width(viz.draw_graph(out, rankdir="LR", max_width=None)) > 1.5 * COLUMN
+    d = viz.draw_graph(out, names={"x": x})
+    assert "rankdir=TB" in d.source and d.zoom == 1        # laid out to fit, not shrunk
+    width, text, png_width = shown(d)
+    assert width <= COLUMN and abs(png_width - width) <= 2
+    assert text >= MIN_TEXT
+    # The chain is one straight column: every operation at the same x, constants beside it.
+    pos = plain_positions(d)
+    xs = {round(pos[it.id][0], 2) for it in d.model.ops()}
+    assert len(xs) == 1
+
+
+def test_a_graph_that_fits_keeps_left_to_right():
+    x = mg.tensor([1.0, 2.0], requires_grad=True)
+    d = viz.draw_graph((x * 2).sum(), names={"x": x})
+    assert "rankdir=LR" in d.source and d.zoom == 1
+    assert shown(d)[0] <= COLUMN
+    # The options keep working: a fixed direction, and no limit at all.
+    assert "rankdir=TB" in viz.draw_graph((x * 2).sum(), rankdir="TB").source
+    x, out = chain(12)
+    free = viz.draw_graph(out, max_width=None)
+    assert "rankdir=LR" in free.source and free.zoom == 1 and shown(free)[0] > COLUMN
+
+
+def test_a_graph_wide_both_ways_is_zoomed_out_only_as_far_as_text_stays_legible():
+    out = grid(5, 6)
+    assert min(natural_width(viz.draw_graph(out, rankdir=rd, max_width=None))
+               for rd in ("LR", "TB")) > COLUMN
+    d = viz.draw_graph(out)
+    width, text, png_width = shown(d)
+    assert 0.8 < d.zoom < 1 and width <= COLUMN + 0.5 and abs(png_width - width) <= 2
+    assert text >= MIN_TEXT
+    # Too wide to fit legibly: zoomed out to the smallest legible text, and no further.
+    big = viz.draw_graph(grid(8, 8))
+    width, text, _ = shown(big)
+    assert width > COLUMN and text == pytest.approx(MIN_TEXT, abs=0.05)
+    # An explicit direction is kept, and zoomed like any other.
+    x, out = chain(12)
+    lr = viz.draw_graph(out, rankdir="LR")
+    assert "rankdir=LR" in lr.source and lr.zoom < 1 and shown(lr)[1] >= MIN_TEXT - 0.05
+
+
+def test_the_layout_choice_is_deterministic():
+    def draw():
+        x, out = chain(12)
+        d = viz.draw_graph(out, names={"x": x}, show_saved=True)
+        return d.source, d.zoom, d._repr_mimebundle_()[0]["image/svg+xml"]
+    assert draw() == draw()
+    a, b = viz.draw_graph(grid(5, 6)), viz.draw_graph(grid(5, 6))
+    assert (a.source, a.zoom) == (b.source, b.zoom)
+
+
+def test_saved_tensors_sit_beside_their_operation():
+    x, y, z, out = seeds_graph()
+    d = viz.draw_graph(out, names={"y": y}, show_saved=True, rankdir="TB")
+    pos = plain_positions(d)
+    saved = [it for it in d.model.items if it.kind == "saved"]
+    assert saved and all(pos[it.id][1] == pos[d.model.by_node[it.owner].id][1] for it in saved)
+
+
+def test_trace_frames_share_one_layout_chosen_to_fit():
+    x, out = chain(8)
+    tr = viz.trace_backward(out, names={"x": x})
+    assert all("rankdir=TB" in f.source for f in tr)
+    sizes = {viz.diagram.svg_size(f.pipe("svg")) for f in tr}
+    assert len(sizes) == 1 and next(iter(sizes))[0] <= COLUMN   # captions of any length
+    assert len({f.zoom for f in tr}) == 1
+    # A layout forced on the trace is kept for every frame.
+    x, out = chain(8)
+    assert all("rankdir=LR" in f.source
+               for f in viz.trace_backward(out, rankdir="LR", max_width=None))
+
+
+def test_plain_diagrams_are_zoomed_to_the_column_as_far_as_legible():
+    import graphviz
+
+    def row(n):   # n + 1 ellipses in a row, 14-point text (18.7 px)
+        g = graphviz.Digraph(graph_attr={"rankdir": "LR"})
+        for k in range(n):
+            g.edge(f"node {k}", f"node {k + 1}")
+        return g
+    d = viz.Diagram(row(6))
+    assert natural_width(d) > COLUMN
+    width, text, png_width = shown(d)
+    assert width == pytest.approx(COLUMN, abs=0.5) and abs(png_width - width) <= 2
+    assert text >= MIN_TEXT
+    width, text, _ = shown(viz.Diagram(row(14)))
+    assert width > COLUMN and text == pytest.approx(MIN_TEXT, abs=0.05)
+    assert viz.Diagram(row(6), zoom=1)._repr_mimebundle_()[1]["image/png"]["width"] > COLUMN
+
+
+def test_jupyter_png_is_small_and_sharp():
+    x, y, z, out = seeds_graph()
+    d = viz.draw_graph(out, names={"x": x, "y": y, "z": z, "out": out})
+    data, meta = d._repr_mimebundle_()
+    png = data["image/png"]
+    assert png[25] == 3                                   # a palette PNG
+    w, _ = struct.unpack(">II", png[16:24])
+    assert w == pytest.approx(meta["image/png"]["width"] * viz.diagram.PNG_SCALE, abs=2)
+    from PIL import Image
+    import io
+    with Image.open(io.BytesIO(png)) as im:
+        assert len(im.getcolors()) <= viz.diagram.PNG_COLORS
+
+
 # --- backward, step by step -------------------------------------------------------------------
 
 def _walk_order(root_node):
@@ -402,6 +556,22 @@ def test_plots_return_figures_and_compute_with_minigrad():
         plots.plot_grad_accumulation(),
     ]
     assert all(isinstance(f, Figure) for f in figs)
+
+
+def test_plots_show_in_jupyter_as_compact_pngs():
+    import io
+    from minigrad.viz import plots
+    fig = plots.plot_grad_accumulation()
+    data = fig._repr_mimebundle_()
+    assert data["text/plain"].startswith("<Figure size 600x400")
+    buf = io.BytesIO()
+    fig.savefig(buf, format="png", bbox_inches="tight")
+    full = buf.getvalue()
+    png = data["image/png"]
+    assert png[25] == 3 and png[16:24] == full[16:24]     # a palette, the same pixel size
+    assert len(png) < len(full) / 2
+    two_panels = plots.plot_grad_norms({"l1": [1.0, 2.0]}, max_norm=1.0)._repr_mimebundle_()
+    assert struct.unpack(">II", two_panels["image/png"][16:24])[0] <= COLUMN
 
 
 def test_plot_png_is_deterministic(tmp_path):

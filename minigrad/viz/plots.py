@@ -28,7 +28,10 @@ COLORS = ["#1c7ed6", "#e8590c", "#2f9e44", "#ae3ec9", "#f08c00", "#495057"]
 
 def _figure(ncols: int = 1, figsize: tuple = (6.0, 4.0)):
     import matplotlib.pyplot as plt  # here, not at import: `import minigrad` stays light
-    fig, axes = plt.subplots(1, ncols, figsize=figsize, layout="constrained", squeeze=False)
+
+    from .figure import CourseFigure  # shown in Jupyter as a compact PNG
+    fig, axes = plt.subplots(1, ncols, figsize=figsize, layout="constrained", squeeze=False,
+                             FigureClass=CourseFigure)
     # Returned, not shown by pyplot: Jupyter displays the returned figure exactly once.
     plt.close(fig)
     return fig, list(axes[0])
@@ -191,8 +194,9 @@ def plot_grad_norms(history: "Mapping[str, Sequence[float]] | Sequence[Mapping[s
         names = list(dict.fromkeys(k for step in history for k in step))
         history = {n: [step.get(n, np.nan) for step in history] for n in names}
     norms = {k: np.asarray(v, dtype=float) for k, v in history.items()}
+    # Two panels in 8.2 inches: about 830 px, within JupyterLab's notebook column.
     fig, axes = _figure(2 if max_norm is not None else 1,
-                        figsize=(10.0, 4.0) if max_norm is not None else (6.0, 4.0))
+                        figsize=(8.2, 4.0) if max_norm is not None else (6.0, 4.0))
     ax = axes[0]
     for k, (name, v) in enumerate(norms.items()):
         ax.plot(np.arange(len(v)), v, lw=1.3, color=COLORS[k % len(COLORS)], label=name)

@@ -50,6 +50,7 @@ EDGE_STYLES: dict[str, dict] = {
               "fontcolor": MUTED},
     "more": {"style": "dashed", "color": "#adb5bd"},
 }
+SPINE_WEIGHT = "5"   # Graphviz weight of the edges of the longest path (others: 1)
 LEGEND_ORDER = ("output", "nonleaf", "leaf", "param", "cut", "op", "const", "saved", "current")
 
 
@@ -219,10 +220,35 @@ def _saved_label(it: Item, opts: dict, ov: Overlay | None) -> str:
     return _html(lines)
 
 
+def _caption_html(caption: str) -> str:
+    return f'<FONT POINT-SIZE="12"><B>{_e(caption)}</B></FONT>'
+
+
+def caption_width(captions: list) -> int | None:
+    """The width, in points, of the widest of ``captions`` as Graphviz draws them (None
+    without Graphviz, or without captions). Every frame of a trace reserves that width for
+    its caption: the frames then have the same size, and nothing moves from one to the next
+    (a graph narrower than its caption is centred under it)."""
+    import graphviz
+    g = graphviz.Digraph(node_attr={"shape": "plaintext", "margin": "0", "width": "0",
+                                    "height": "0", "fontname": FONT})
+    for k, caption in enumerate(captions):
+        if caption:
+            g.node(f"c{k}", label="<" + _caption_html(caption) + ">")
+    try:
+        plain = g.pipe(format="plain").decode()
+    except graphviz.ExecutableNotFound:
+        return None
+    widths = [float(line.split()[4]) for line in plain.splitlines() if line.startswith("node ")]
+    # Inches to points, and a little room for the cell's padding.
+    return int(max(widths) * 72) + 4 if widths else None
+
+
 def legend_label(kinds: list[str], grads: bool, caption: str | None = None,
-                 show: bool = True) -> str:
-    """The graph's label: the caption (a trace's step), then the legend — a small table, two
-    entries a row, one entry per kind of item in this diagram."""
+                 show: bool = True, caption_width: int | None = None) -> str:
+    """The graph's label: the caption (a trace's step; at least ``caption_width`` points
+    wide), then the legend — a small table, two entries a row, one entry per kind of item in
+    this diagram."""
     cells = []
     for kind in LEGEND_ORDER:
         if kind not in kinds:
@@ -244,12 +270,49 @@ def legend_label(kinds: list[str], grads: bool, caption: str | None = None,
     if not show:
         rows = []
     if caption:
-        rows.insert(0, f'<TR><TD BORDER="0" COLSPAN="4" ALIGN="LEFT">'
-                       f'<FONT POINT-SIZE="12"><B>{_e(caption)}</B></FONT></TD></TR>')
+        width = f' WIDTH="{caption_width}"' if caption_width else ""
+        rows.insert(0, f'<TR><TD BORDER="0" COLSPAN="4" ALIGN="LEFT"{width}>'
+                       f'{_caption_html(caption)}</TD></TR>')
     if not rows:
         return ""
     return ('<<TABLE BORDER="0" CELLBORDER="1" CELLSPACING="3" CELLPADDING="1">'
             + "".join(rows) + "</TABLE>>")
+
+
+def spine_edges(g: Graph) -> set[int]:
+    """Indices (in ``g.edges``) of the edges that carry the graph's longest paths: into each
+    item, the data edge from its deepest input (the first of equals; constants last).
+
+    Drawn heavier, these keep the main chain of operations straight (one row, or one
+    column) with the side inputs around it, instead of a staircase that shifts sideways at
+    every operation and widens the picture.
+    """
+    into: dict[str, list[int]] = {}
+    for k, e in enumerate(g.edges):
+        if e.kind == "data":
+            into.setdefault(e.head, []).append(k)
+    kind = {it.id: it.kind for it in g.items}
+    # Depth: the longest path from an input, by an iterative depth-first walk (no recursion
+    # limit on long chains; the graph has no cycles).
+    depth: dict[str, int] = {}
+    for start in into:
+        stack = [(start, False)]
+        while stack:
+            item, ready = stack.pop()
+            if item in depth:
+                continue
+            tails = [g.edges[k].tail for k in into.get(item, ())]
+            if ready:
+                depth[item] = 1 + max((depth[t] for t in tails), default=-1)
+            else:
+                stack.append((item, True))
+                stack.extend((t, False) for t in tails if t not in depth)
+    spine = set()
+    for head, ks in into.items():
+        best = max(ks, key=lambda k: (kind.get(g.edges[k].tail) != "const",
+                                      depth[g.edges[k].tail], -k))
+        spine.add(best)
+    return spine
 
 
 def to_digraph(g: Graph, opts: dict, ov: Overlay | None = None):
@@ -272,9 +335,29 @@ def to_digraph(g: Graph, opts: dict, ov: Overlay | None = None):
         if it.kind not in kinds:
             kinds.append(it.kind)
         dot.node(it.id, label=item_label(it, opts, ov), **attrs)
+    # What an operation saved sits beside it (same rank), not a rank before it with its
+    # inputs: in a top-to-bottom layout that row would be the widest. saved[0], [2]... go
+    # on one side, saved[1], [3]... on the other (a same-rank edge points to the right, or
+    # down), so that no dotted line has to pass another saved tensor.
+    beside: dict[str, list[str]] = {}
+    right_of: dict[str, str] = {}
+    for it in g.items:
+        if it.kind == "saved" and it.owner in g.by_node:
+            op = g.by_node[it.owner].id
+            beside.setdefault(op, []).append(it.id)
+            if it.index % 2:
+                right_of[it.id] = op
+    for op, saved in beside.items():
+        with dot.subgraph() as row:
+            row.attr(rank="same")
+            for node_id in [op] + saved:
+                row.node(node_id)
     any_grads = False
-    for e in g.edges:
+    spine = spine_edges(g)
+    for k, e in enumerate(g.edges):
         attrs = dict(EDGE_STYLES[e.kind])
+        if k in spine:
+            attrs["weight"] = SPINE_WEIGHT
         if e.kind == "alias":
             attrs["label"] = "shares memory"
         grad = ov.edge_grads.get(e.grad_key) if ov is not None and e.grad_key else None
@@ -285,11 +368,15 @@ def to_digraph(g: Graph, opts: dict, ov: Overlay | None = None):
                 # Same layout, arrow turned round: this edge carries a gradient back.
                 attrs.update({"color": GRAD_COLOR, "dir": "back", "penwidth": "1.5"})
                 any_grads = True
-        dot.edge(e.tail, e.head, **attrs)
+        if e.tail in right_of:
+            dot.edge(e.head, e.tail, **attrs)   # no arrowhead: only the side changes
+        else:
+            dot.edge(e.tail, e.head, **attrs)
     # The legend (and a trace's caption) is the graph's label, above the graph: as a node it
     # would take a rank of its own and widen the picture.
     label = legend_label(kinds, any_grads or (ov is not None),
-                         ov.caption if ov is not None else None, opts["legend"])
+                         ov.caption if ov is not None else None, opts["legend"],
+                         opts.get("caption_width"))
     if label:
         dot.attr(label=label, labelloc="t", labeljust="l", fontsize="9")
     return dot

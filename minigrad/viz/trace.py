@@ -19,9 +19,9 @@ import numpy as np
 from ..autograd import engine
 from ..autograd.graph import AccumulateGrad, Node
 from ..tensor.tensor import Tensor
-from .diagram import Diagram
+from .diagram import COLUMN_WIDTH, Diagram, fit
 from .walk import Graph, walk
-from .style import Overlay, fmt_array, host, to_digraph
+from .style import Overlay, caption_width, fmt_array, host, to_digraph
 
 
 @dataclass(frozen=True)
@@ -42,18 +42,20 @@ class Step:
 def trace_backward(tensors: "Tensor | Sequence[Tensor]", gradient: Any = None,
                    retain_graph: bool | None = None, create_graph: bool = False,
                    inputs: Any = None, *, params: Any = None, names: Any = None,
-                   show_saved: bool = False, show_data: bool = False, rankdir: str = "LR",
-                   max_nodes: int = 60, accumulate_nodes: bool = False) -> "BackwardTrace":
+                   show_saved: bool = False, show_data: bool = False, rankdir: str = "auto",
+                   max_nodes: int = 60, accumulate_nodes: bool = False,
+                   max_width: float | None = COLUMN_WIDTH) -> "BackwardTrace":
     """Run ``backward`` on ``tensors`` (same arguments as ``Tensor.backward``) and record
     it step by step. Gradients accumulate into ``.grad`` exactly as ``backward`` does.
 
-    The keyword-only arguments are ``draw_graph``'s, used for every frame. Returns a
+    The keyword-only arguments are ``draw_graph``'s, used for every frame; every frame gets
+    the same layout (``rankdir="auto"`` chooses it for the widest frame). Returns a
     :class:`BackwardTrace`: ``len(trace)`` frames, ``trace[k]`` a diagram, ``trace.order`` the
     names of the nodes in the order they ran, ``trace.save("figures/name")`` writes them.
     """
     roots = [tensors] if isinstance(tensors, Tensor) else list(tensors)
     opts = dict(show_saved=show_saved, show_grads=True, show_data=show_data, rankdir=rankdir,
-                max_nodes=max_nodes, legend=True)
+                max_nodes=max_nodes, legend=True, max_width=max_width)
     # Walk before running: backward frees what nodes saved, and frame 0 shows them.
     graph = walk(roots, params=params, names=names, max_nodes=max_nodes,
                  accumulate_nodes=accumulate_nodes, show_saved=show_saved)
@@ -93,6 +95,7 @@ class BackwardTrace:
         self._opts = opts
         self._retained = retained
         self._frames: list[Diagram] | None = None
+        self._fit: tuple[str, float] | None = None
 
     # --- what ran ---------------------------------------------------------------------
     @property
@@ -112,8 +115,21 @@ class BackwardTrace:
         return self._frames
 
     def frame(self, k: int) -> Diagram:
+        rankdir, zoom = self._layout()
         ov = self.overlay(self.graph, k)
-        return Diagram(to_digraph(self.graph, self._opts, ov), self.graph)
+        return Diagram(to_digraph(self.graph, {**self._opts, "rankdir": rankdir}, ov),
+                       self.graph, zoom=zoom)
+
+    def _layout(self) -> tuple[str, float]:
+        """One direction and zoom for every frame (chosen once, for the widest), so that a
+        class stepping through them sees the same picture."""
+        if self._fit is None:
+            overlays = [self.overlay(self.graph, k) for k in range(len(self))]
+            self._opts["caption_width"] = caption_width([ov.caption for ov in overlays])
+            self._fit = fit(lambda rd: [to_digraph(self.graph, {**self._opts, "rankdir": rd}, ov)
+                                        for ov in overlays],
+                            self._opts["rankdir"], self._opts["max_width"])
+        return self._fit
 
     def __len__(self) -> int:
         return len(self.steps) + 1
