@@ -91,7 +91,7 @@ def test_legend_lists_the_kinds_drawn():
     x, y, z, out = seeds_graph()
     src = viz.draw_graph(out).source
     for text in ("output (what you drew)", "leaf tensor, requires_grad=True",
-                 "operation: a grad_fn node", "input that doesn't require grad"):
+                 "operation: a grad_fn node", "constant: an input that doesn't require grad"):
         assert text in src
     assert "parameter" not in src and "cut off" not in src       # only kinds present
     assert "output (what you drew)" not in viz.draw_graph(out, legend=False).source

@@ -36,7 +36,7 @@ STYLES: dict[str, tuple[dict, str]] = {
            "operation: a grad_fn node (oval)"),
     "const": ({"shape": "box", "style": "filled,rounded", "fillcolor": "#f1f3f5",
                "color": "#adb5bd", "fontcolor": MUTED, "fontsize": "9", "height": "0.25"},
-              "input that doesn't require grad"),
+              "constant: an input that doesn't require grad"),
     "saved": ({"shape": "note", "style": "filled", "fillcolor": "#ffd8a8", "fontsize": "9"},
               "saved for backward"),
     "more": ({"shape": "plaintext", "fontcolor": MUTED}, ""),
