@@ -176,6 +176,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                 node.release()
             # Hand each input's gradient to the node that produced the input; a node is ready
             # once every edge into it has delivered (its count reaches 0).
+            ### BEGIN SOLUTION chapter 4: the hand-over of each gradient to its node
             for (child, nr), g in zip(node.next_functions, out_grads):
                 waiting = deps.get(child)  # (None: no gradient wanted, or not needed)
                 if waiting is not None:
@@ -183,6 +184,7 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
                     deps[child] = waiting - 1
                     if waiting == 1:
                         heappush(heap, (-child._seq, child))
+            ### END SOLUTION
     finally:
         state.enabled = prev
         errstate.__exit__(None, None, None)
@@ -199,12 +201,14 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
 def _add_to_buffer(buffers: dict, node: Node, nr: int, g: "Tensor | None") -> None:
     """Add ``g`` into what ``node``'s output ``nr`` has received (the buffer exists once any
     edge has delivered, even a None)."""
+    ### BEGIN SOLUTION chapter 5: the sum of the gradients that arrive
     buf = buffers.get(node)
     if buf is None:
         meta = node._output_meta  # (kept only by nodes with several outputs)
         buf = buffers[node] = [None] * (1 if meta is None else len(meta))
     if g is not None:
         buf[nr] = g if buf[nr] is None else buf[nr] + g
+    ### END SOLUTION
 
 
 def _count_dependencies(roots: list, targets: dict):
@@ -214,6 +218,7 @@ def _count_dependencies(roots: list, targets: dict):
     parent of such a node is on a path too, so their counts are the plain ones; ``needed`` holds
     the nodes with a child on a path (a target with nothing wanted beyond it doesn't run).
     """
+    ### BEGIN SOLUTION chapter 4: the dependency count
     deps = dict.fromkeys(roots, 0)  # a node may be the root of several outputs
     parents: dict[Node, list] | None = {} if targets else None
     stack = list(deps)
@@ -229,6 +234,7 @@ def _count_dependencies(roots: list, targets: dict):
                     deps[child] = n + 1
                 if parents is not None:
                     parents.setdefault(child, []).append(node)
+    ### END SOLUTION
     if not targets:
         return deps, None
     # Walk up from the targets: the nodes reached are the ones on a path to a target.

@@ -81,8 +81,10 @@ class BackwardNode(Node):
 
     def release(self) -> None:
         """Free the saved tensors (after backward, unless retain_graph)."""
+        ### BEGIN SOLUTION chapter 5: freeing the saved tensors
         self._saved = ()
         self._freed = True
+        ### END SOLUTION
 
     def apply(self, grad_outputs: tuple) -> tuple:
         """The Function's backward: gradients for the outputs in, one gradient per edge out."""
@@ -195,6 +197,7 @@ class Function:
 
 def _record(ctx: BackwardNode, args: tuple, out: Any) -> Any:
     """Make ``ctx`` the grad_fn of the outputs, with one edge per input."""
+    ### BEGIN SOLUTION chapter 3: one edge per input in _record
     edges, edge_args, meta = [], [], []
     for i, a in enumerate(args):
         if isinstance(a, Tensor) and a.requires_grad:
@@ -209,6 +212,7 @@ def _record(ctx: BackwardNode, args: tuple, out: Any) -> Any:
         edge_args.append(i)
     ctx.next_functions, ctx._edge_args, ctx._input_meta = (
         tuple(edges), tuple(edge_args), tuple(meta))
+    ### END SOLUTION
     ctx._seq = next_sequence_number()
     if anomaly.state.enabled:
         ctx._trace = traceback.format_stack()[:-2]

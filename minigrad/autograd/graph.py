@@ -33,9 +33,11 @@ def next_sequence_number() -> int:
 def gradient_edge(t: Tensor) -> tuple:
     """``(node, output_nr)``: where the gradient for ``t`` (which requires grad) goes: the
     node that made it, or for a leaf its AccumulateGrad."""
+    ### BEGIN SOLUTION chapter 3: gradient_edge
     if t.grad_fn is None:
         return t._grad_accumulator(), 0
     return t.grad_fn, t._output_nr
+    ### END SOLUTION
 
 
 class Node:
@@ -142,6 +144,7 @@ class AccumulateGrad(Node):
 def _accumulate_into(t: Tensor, g: Tensor) -> None:
     """``t.grad += g``, PyTorch's way: in place when possible; out of place when the gradient
     itself is being recorded (create_graph), so its graph is kept."""
+    ### BEGIN SOLUTION chapter 5: accumulation into .grad
     if t._grad is None:
         if g.grad_fn is not None:  # a recorded gradient (create_graph): keep it, graph and all
             t._grad = g
@@ -154,6 +157,7 @@ def _accumulate_into(t: Tensor, g: Tensor) -> None:
     else:
         t._grad._data += g._data  # in place: whoever holds .grad sees the sum
         t._grad._counter().value += 1
+    ### END SOLUTION
 
 
 class SavedTensor:

@@ -53,10 +53,12 @@ class Add(_Binary):
 
     @staticmethod
     def backward(ctx, g):
+        ### BEGIN SOLUTION chapter 3: the backward of add
         # d(a+b)/da = 1, d(a+b)/db = 1
         na, nb = ctx.needs_input_grad
         return (sum_to(g, ctx.shapes[0]) if na else None,
                 sum_to(g, ctx.shapes[1]) if nb else None)
+        ### END SOLUTION
 
     @staticmethod
     def backward_arrays(ctx, xp, g):
@@ -105,6 +107,7 @@ class Mul(_Binary):
 
     @staticmethod
     def backward(ctx, g):
+        ### BEGIN SOLUTION chapter 3: the backward of mul
         # d(a*b)/da = b, d(a*b)/db = a
         if ctx.number is not None:  # a * number
             return sum_to(g * ctx.number, ctx.shapes[0]), None
@@ -112,6 +115,7 @@ class Mul(_Binary):
         na, nb = ctx.needs_input_grad
         return (sum_to(g * b, ctx.shapes[0]) if na else None,
                 sum_to(g * a, ctx.shapes[1]) if nb else None)
+        ### END SOLUTION
 
     @staticmethod
     def backward_arrays(ctx, xp, g):
@@ -201,11 +205,13 @@ class PowScalar(Function):
 
     @staticmethod
     def backward(ctx, g):
+        ### BEGIN SOLUTION chapter 3: the backward of pow
         a, = ctx.saved_tensors
         e = ctx.exponent
         if e == 0:
             return g * 0, None
         return g * e * a ** (e - 1), None  # d(a^e)/da = e a^(e-1)
+        ### END SOLUTION
 
 
 class PowTensor(_Binary):

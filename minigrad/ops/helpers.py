@@ -115,6 +115,7 @@ def broadcast_shape(s1: tuple, s2: tuple) -> tuple:
 def sum_to(g: Tensor, shape: tuple) -> Tensor:
     """Sum a broadcast gradient back to ``shape``: over the leading dimensions broadcasting
     added, and over dimensions that were 1. (The most common bug in hand-written engines.)"""
+    ### BEGIN SOLUTION chapter 3: sum_to
     gshape = g._data.shape
     if gshape == shape:
         return g
@@ -125,6 +126,7 @@ def sum_to(g: Tensor, shape: tuple) -> Tensor:
         from .reduction import SumDim  # (here: reduction.py imports this module)
         g = SumDim.apply(g, dims=axes, keepdim=True)
     return g.reshape(shape) if g._data.shape != shape else g
+    ### END SOLUTION
 
 
 def normalize_dim(dim: int, ndim: int) -> int:
