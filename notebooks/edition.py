@@ -151,20 +151,21 @@ def changed_files(out: Path) -> list[str]:
     return changed
 
 
-def write(out: Path, from_chapter: int = 0) -> list[str]:
-    """Write the edition to ``out``; refuse (SystemExit) if that would overwrite changes."""
+def write_files(out: Path, files: dict[str, "str | None"]) -> list[str]:
+    """Write ``files`` (relative path -> text, or None: copy the repository's file) to ``out``
+    with a manifest of their hashes; refuse (SystemExit) if that would overwrite changes."""
     if out.exists() and any(out.iterdir()):
         if not (out / MANIFEST).exists():
-            raise SystemExit(f"{out} exists and is not an edition written by this command: "
-                             "choose another OUT")
+            raise SystemExit(f"{out} exists and was not written by this command (it has no "
+                             f"{MANIFEST}): choose another folder, or move it away first")
         changed = changed_files(out)
         if changed:
             raise SystemExit(f"{out} holds changes that writing would destroy:\n  "
                              + "\n  ".join(changed)
-                             + "\nWrite the edition elsewhere (OUT=...), or move them first.")
+                             + "\nWrite elsewhere (OUT=...), or move them first.")
         shutil.rmtree(out)
     manifest = {}
-    for rel, text in _files(from_chapter).items():
+    for rel, text in files.items():
         dest = out / rel
         dest.parent.mkdir(parents=True, exist_ok=True)
         data = (ROOT / rel).read_bytes() if text is None else text.encode()
@@ -172,6 +173,11 @@ def write(out: Path, from_chapter: int = 0) -> list[str]:
         manifest[rel] = _hash(data)
     (out / MANIFEST).write_text(json.dumps(manifest, indent=1, sort_keys=True) + "\n")
     return sorted(manifest)
+
+
+def write(out: Path, from_chapter: int = 0) -> list[str]:
+    """Write the edition to ``out`` (see write_files)."""
+    return write_files(out, _files(from_chapter))
 
 
 def main(argv: list[str]) -> None:

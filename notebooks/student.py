@@ -85,13 +85,19 @@ def solution_lines(nb: nbformat.NotebookNode) -> list[str]:
 
 
 def main(out_dir: str = "student") -> None:
+    """Write the student notebooks to ``out_dir``; never over a student's changes (the same
+    manifest of hashes as the build edition: see edition.py)."""
+    import edition  # (this folder)
     out = Path(out_dir)
-    out.mkdir(parents=True, exist_ok=True)
+    files = {}
     for path in sorted(HERE.glob("[0-9A-Z][0-9]_*.ipynb")):  # chapters and appendices (A7_...)
         nb = nbformat.read(path, as_version=4)
-        nbformat.write(student_version(nb, path.stem), out / path.name)
-        print(f"{out / path.name}")
+        files[path.name] = nbformat.writes(student_version(nb, path.stem)) + "\n"
+    edition.write_files(out, files)
+    for name in files:
+        print(f"{out / name}")
 
 
 if __name__ == "__main__":
+    sys.path.insert(0, str(HERE))
     main(*sys.argv[1:2])
