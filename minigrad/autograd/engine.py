@@ -218,7 +218,7 @@ def _count_dependencies(roots: list, targets: dict):
     parent of such a node is on a path too, so their counts are the plain ones; ``needed`` holds
     the nodes with a child on a path (a target with nothing wanted beyond it doesn't run).
     """
-    ### BEGIN SOLUTION chapter 4: the dependency count
+    ### BEGIN SOLUTION chapter 4: the dependency count (with targets, also each node's parents)
     deps = dict.fromkeys(roots, 0)  # a node may be the root of several outputs
     parents: dict[Node, list] | None = {} if targets else None
     stack = list(deps)
