@@ -156,7 +156,7 @@ student: $(STAMP)
 	$(BIN)/python notebooks/student.py student
 
 # --- the build edition -------------------------------------------------------------
-# minigrad with the pieces chapters 3-5 teach left for the learner to write (see
+# minigrad with the pieces chapters 2-5 teach left for the learner to write (see
 # notebooks/edition.py): make edition [OUT=edition] [FROM=N] (chapters before N come solved).
 # Never writes over a learner's changes. make grade SUBMISSION=DIR runs every chapter's
 # checks on an edition, each chapter in its own process with a time limit, and prints a table.

@@ -24,8 +24,8 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = (3, 4, 5)
-FROM = (3, 4, 5, 6)
+CHAPTERS = (2, 3, 4, 5)
+FROM = (2, 3, 4, 5, 6)
 
 
 def _load(name: str, path: Path):

@@ -1,4 +1,4 @@
-"""Plausible wrong versions of what the learner writes in chapters 3-5, each with the words
+"""Plausible wrong versions of what the learner writes in chapters 2-5, each with the words
 that the failing build check's message must contain.
 
 ``tests/test_build_checks.py`` writes a solved build edition (``notebooks/edition.py``), puts
@@ -30,6 +30,7 @@ class Version:
     replace: tuple | None = None     # (file, old, new): a change outside the regions
 
 
+_CENTRAL = "central differences, one input element at a time"
 _RECORD = "one edge per input in _record"
 _EDGE = "gradient_edge"
 _MUL = "the backward of mul"
@@ -48,6 +49,54 @@ stack = list(deps)
 """
 
 WRONG = [
+    # ------------------------------------------------------------ chapter 2: numerical derivative
+    Version("forward differences", 2, "central difference", _CENTRAL, """\
+orig = flat[j].item()
+base = [np.array(o.numpy(force=True), dtype=np.float64).reshape(-1)
+        for o in _outputs(fn, inputs)]
+flat[j] = orig + eps
+plus = [np.array(o.numpy(force=True), dtype=np.float64).reshape(-1)
+        for o in _outputs(fn, inputs)]
+flat[j] = orig
+for k in range(len(outs)):
+    cols[k][j] = (plus[k] - base[k]) / eps
+"""),
+    Version("divided by eps instead of 2 eps", 2, "divided by eps instead of 2 eps", _CENTRAL,
+          """\
+orig = flat[j].item()
+flat[j] = orig + eps
+plus = [np.array(o.numpy(force=True), dtype=np.float64).reshape(-1)
+        for o in _outputs(fn, inputs)]
+flat[j] = orig - eps
+minus = [np.array(o.numpy(force=True), dtype=np.float64).reshape(-1)
+         for o in _outputs(fn, inputs)]
+flat[j] = orig
+for k in range(len(outs)):
+    cols[k][j] = (plus[k] - minus[k]) / eps
+"""),
+    Version("element never put back", 2, "put each element back", _CENTRAL, """\
+orig = flat[j].item()
+flat[j] = orig + eps
+plus = [np.array(o.numpy(force=True), dtype=np.float64).reshape(-1)
+        for o in _outputs(fn, inputs)]
+flat[j] = orig - eps
+minus = [np.array(o.numpy(force=True), dtype=np.float64).reshape(-1)
+         for o in _outputs(fn, inputs)]
+for k in range(len(outs)):
+    cols[k][j] = (plus[k] - minus[k]) / (2 * eps)
+"""),
+    Version("every element nudged at once", 2, "one element at a time", _CENTRAL, """\
+orig = flat.copy()
+flat += eps
+plus = [np.array(o.numpy(force=True), dtype=np.float64).reshape(-1)
+        for o in _outputs(fn, inputs)]
+flat[:] = orig - eps
+minus = [np.array(o.numpy(force=True), dtype=np.float64).reshape(-1)
+         for o in _outputs(fn, inputs)]
+flat[:] = orig
+for k in range(len(outs)):
+    cols[k][j] = (plus[k] - minus[k]) / (2 * eps)
+"""),
     # ------------------------------------------------------------------ chapter 3: recording
     Version("edges only for inputs that require grad", 3, "(None, 0) when it needs no gradient",
           _RECORD, """\
