@@ -24,8 +24,6 @@ from pathlib import Path
 import pytest
 
 ROOT = Path(__file__).resolve().parents[1]
-CHAPTERS = (2, 3, 4, 5)
-FROM = (2, 3, 4, 5, 6)
 
 
 def _load(name: str, path: Path):
@@ -39,16 +37,19 @@ def _load(name: str, path: Path):
 edition = _load("_edition_for_checks", ROOT / "notebooks" / "edition.py")
 _versions = _load("_wrong_for_checks", ROOT / "tests" / "build" / "wrong.py")
 WRONG, RIGHT = _versions.WRONG, _versions.RIGHT
+CHAPTERS = tuple(edition.chapters())
+FROM = tuple(range(CHAPTERS[0], CHAPTERS[-1] + 2))
 
 
 def install(out: Path, wrong) -> None:
     """Put a version (``wrong.py``) into the edition at ``out`` in place of the solution."""
     if wrong.replace is not None:
-        rel, old, new = wrong.replace
-        path = out / rel
-        text = path.read_text()
-        assert text.count(old) == 1, f"{wrong.name}: {old!r} is not once in {rel}"
-        path.write_text(text.replace(old, new))
+        changes = wrong.replace if isinstance(wrong.replace, list) else [wrong.replace]
+        for rel, old, new in changes:
+            path = out / rel
+            text = path.read_text()
+            assert text.count(old) == 1, f"{wrong.name}: {old!r} is not once in {rel}"
+            path.write_text(text.replace(old, new))
         return
     for path in sorted((out / "minigrad").rglob("*.py")):
         text = path.read_text()

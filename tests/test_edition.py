@@ -35,7 +35,7 @@ CHAPTERS = edition.chapters()
 
 
 def test_the_chapters_with_a_build_step_have_checks():
-    assert CHAPTERS == [2, 3, 4, 5]
+    assert CHAPTERS == list(range(2, CHAPTERS[-1] + 1)), f"a chapter without a build step: {CHAPTERS}"
     assert grade.chapters_of(ROOT / "tests" / "build") == CHAPTERS
 
 

@@ -65,16 +65,16 @@ def test_central_differences_are_accurate_to_far_below_eps():
 
 def test_one_element_moves_by_eps_each_way_and_is_put_back():
     x = _x([1.0, 2.0, 3.0])
-    before = x.detach().numpy().copy()
+    before = x.numpy(force=True).copy()
     seen = []
 
     def f(a):
-        seen.append(a.detach().numpy().copy())
+        seen.append(a.numpy(force=True).copy())
         return a * 1.0
 
     numerical_jacobian(f, (x,), eps=1e-3)
-    assert np.array_equal(x.detach().numpy(), before), (
-        f"after numerical_jacobian the input is {x.detach().numpy()}, not {before}: put each "
+    assert np.array_equal(x.numpy(force=True), before), (
+        f"after numerical_jacobian the input is {x.numpy(force=True)}, not {before}: put each "
         "element back to its value after nudging it")
     moves = [np.round(s - before, 9) for s in seen[1:]]  # (the first call: the plain outputs)
     for m in moves:

@@ -27,7 +27,7 @@ def const(values):
 
 
 def values(t):
-    return np.asarray(t.detach().numpy(), dtype=np.float64)
+    return np.asarray(t.numpy(force=True), dtype=np.float64)
 
 
 def describe(edge):
