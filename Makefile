@@ -5,7 +5,8 @@
 #   make test         unit tests (tests/) and every notebook checked with nbval
 #   make notebooks    re-execute every notebook in place (refresh the stored outputs)
 #   make student      student versions (solutions stubbed out) in student/
-#   make edition      the build edition (OUT=edition FROM=N); make grade SUBMISSION=DIR
+#   make edition      the build edition (OUT=edition FROM=N); make lab-edition opens it;
+#                     make grade SUBMISSION=DIR grades one
 #   make figures      regenerate figures/;  make clean (make distclean: the venv too)
 #
 # Everything runs from .venv (made on first use), never from whatever Python or
@@ -33,7 +34,7 @@ NB_ENV := PYTHONHASHSEED=0
 .PHONY: help setup graphviz lab test test-unit test-notebooks notebooks clean distclean
 
 help:
-	@sed -n '1,12p' Makefile | sed 's/^# \{0,1\}//'
+	@sed -n '1,13p' Makefile | sed 's/^# \{0,1\}//'
 
 # --- set-up ------------------------------------------------------------------------
 # A file target (not phony): make skips it while the stamp is newer than
@@ -156,15 +157,21 @@ student: $(STAMP)
 	$(BIN)/python notebooks/student.py student
 
 # --- the build edition -------------------------------------------------------------
-# minigrad with the pieces chapters 2-5 teach left for the learner to write (see
-# notebooks/edition.py): make edition [OUT=edition] [FROM=N] (chapters before N come solved).
-# Never writes over a learner's changes. make grade SUBMISSION=DIR runs every chapter's
+# minigrad with the pieces of the engine the chapters teach left for the learner to write,
+# and the course's notebooks importing it (see notebooks/edition.py):
+# make edition [OUT=edition] [FROM=N] (chapters before N come solved); make lab-edition opens
+# it. Never writes over a learner's changes. make grade SUBMISSION=DIR runs every chapter's
 # checks on an edition, each chapter in its own process with a time limit, and prints a table.
 OUT ?= edition
 FROM ?= 0
-.PHONY: edition grade
+.PHONY: edition lab-edition grade
 edition: $(STAMP)
 	$(BIN)/python notebooks/edition.py $(OUT) --from $(FROM)
+
+lab-edition: $(STAMP) graphviz $(LAB_OVERRIDES)
+	@test -d "$(OUT)/notebooks" || { echo "$(OUT)/notebooks: no edition there; make edition first"; exit 2; }
+	$(BIN)/jupyter trust $(OUT)/notebooks/*.ipynb
+	$(BIN)/jupyter lab $(OUT) $(LAB_ROOT) $(LAB_ARGS)
 
 grade: $(STAMP)
 	@test -n "$(SUBMISSION)" || { echo "usage: make grade SUBMISSION=DIR"; exit 2; }

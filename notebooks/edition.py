@@ -10,7 +10,10 @@ In the package's source, each piece a chapter has the learner build sits between
   indentation (chapters before N come solved), and the declared fast paths switched off, so
   that what the learner writes is what runs;
 - ``checks/``: each chapter's build checks (``tests/build/``), which say in words what is wrong:
-  ``python -m pytest -m chapterK checks`` in OUT runs chapter K's;
+  ``course.check(K)`` in a notebook, or ``python -m pytest -m chapterK checks`` in OUT;
+- ``notebooks/``: the course as in the student edition (exercises stubbed), each importing the
+  minigrad of OUT; a cell that needs a piece not written yet says which, and in which chapter
+  it is built (``minigrad/course.py``);
 - ``README.md``: how to work in it.
 
 Writing never destroys a learner's work: OUT/.edition.json records a hash of every file
@@ -20,40 +23,22 @@ refuses and lists them. ``grade.py`` runs the checks of a submitted edition.
 from __future__ import annotations
 
 import argparse
+import functools
 import hashlib
+import importlib.util
 import json
-import re
 import shutil
 import sys
 from pathlib import Path
 
+import nbformat
+
+from minigrad.course import regions  # the markers' one definition
+
 ROOT = Path(__file__).resolve().parents[1]
-BEGIN = re.compile(r"^(?P<indent>\s*)### BEGIN SOLUTION chapter (?P<chapter>\d+): (?P<what>.+?)\s*$")
-END = "### END SOLUTION"
+HERE = ROOT / "notebooks"
 MANIFEST = ".edition.json"
 FAST_DEFAULT = 'os.environ.get("MINIGRAD_FASTPATH", "1") != "0"'
-
-
-def regions(source: str) -> list[dict]:
-    """The marked regions of a source file: chapter, what, first and last line (0-based, the
-    marker lines included)."""
-    found, current = [], None
-    for i, line in enumerate(source.splitlines()):
-        m = BEGIN.match(line)
-        if m:
-            if current is not None:
-                raise ValueError(f"line {i + 1}: BEGIN SOLUTION inside another region")
-            current = dict(chapter=int(m["chapter"]), what=m["what"], indent=m["indent"],
-                           start=i)
-        elif line.strip() == END:
-            if current is None:
-                raise ValueError(f"line {i + 1}: END SOLUTION without BEGIN")
-            current["end"] = i
-            found.append(current)
-            current = None
-    if current is not None:
-        raise ValueError(f"line {current['start'] + 1}: BEGIN SOLUTION without END")
-    return found
 
 
 def stub(chapter: int, what: str) -> str:
@@ -106,31 +91,73 @@ def _files(from_chapter: int) -> dict[str, str]:
     for path in sorted((ROOT / "tests" / "build").glob("*.py")):
         if path.name.startswith(("test_ch", "conftest")):
             files[f"checks/{path.name}"] = path.read_text()
+    files.update(_notebooks())
     files["README.md"] = _readme(from_chapter)
     return files
+
+
+# Added to each notebook's first cell, before it imports minigrad: the learner's copy of the
+# package (in the folder above the notebooks) is the one imported, and a cell that needs a
+# piece not written yet says which (minigrad/course.py) instead of showing a traceback.
+EDITION_LINES = ("import os, sys\n"
+                 "sys.path.insert(0, os.path.abspath(\"..\"))  # import *your* minigrad, "
+                 "from the folder above\n"
+                 "%load_ext minigrad.course\n")
+
+
+def _load_sibling(name: str):
+    spec = importlib.util.spec_from_file_location(f"_{name}_for_edition", HERE / f"{name}.py")
+    module = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(module)
+    return module
+
+
+@functools.lru_cache(maxsize=None)
+def _notebooks() -> tuple[tuple[str, str], ...]:
+    """The course's notebooks as in the student edition (exercises stubbed, checks kept),
+    their first cell importing the edition's minigrad."""
+    student = _load_sibling("student")
+    out = []
+    for path in sorted(HERE.glob("[0-9A-Z][0-9]_*.ipynb")):
+        nb = student.student_version(nbformat.read(path, as_version=4), path.stem)
+        first = next(c for c in nb.cells if c.cell_type == "code")
+        lines = first.source.splitlines(keepends=True)
+        at = 1 if lines and lines[0].startswith("%xmode") else 0
+        first.source = "".join(lines[:at]) + EDITION_LINES + "".join(lines[at:])
+        out.append((f"notebooks/{path.name}", nbformat.writes(nb) + "\n"))
+    return tuple(out)
 
 
 def _readme(from_chapter: int) -> str:
     todo = [c for c in chapters() if c >= from_chapter]
     return f"""# minigrad, build edition
 
-The package in `minigrad/` is yours to finish: each function marked
+You write the core of minigrad's autograd engine yourself, chapter by chapter. The package in
+`minigrad/` is complete except for the pieces the course has you build: each is marked
 
     ### BEGIN SOLUTION chapter K: what
     raise NotImplementedError("chapter K: implement what")
     ### END SOLUTION
 
-is a piece of the autograd engine that chapter K explains. Replace the `raise` line with your
-code (keep the two marker lines). Chapters to build in this edition: {todo or "none"}.
+Chapters with pieces to build in this edition: {todo or "none"}.
 
-Check a chapter's pieces from this folder:
+## How to work
 
-    python -m pytest -q -m chapter3 checks
+1. Open this folder in JupyterLab (from the course's repository: `make lab-edition`, or
+   `jupyter lab` in this folder) and follow the notebooks in `notebooks/` in order.
+2. When a chapter's build step comes, open the file it names (double-click it in JupyterLab's
+   file browser), replace the `raise` line between the markers with your code (keep the two
+   marker lines) and save.
+3. Restart the notebook's kernel (Kernel > Restart Kernel) so that it imports your new code,
+   and run the chapter's check cell, `course.check(K)`. Each failing check says in words what
+   is wrong. (Or, in a terminal in this folder: `python -m pytest -q -m chapter4 checks`.)
 
-Each failing check says in words what is wrong. Restart the notebook's kernel after changing
-the package (or use `%load_ext autoreload` and `%autoreload 2`), so that it runs your code.
-The optimised routes minigrad takes in the full package are switched off here
-(`minigrad/autograd/fastpath.py`), so every operation runs through the code you write.
+Every notebook imports the minigrad of this folder. A cell that uses a piece you have not
+written yet stops with a sentence that says which piece and in which chapter you build it: read
+on, and come back to it later. The optimised routes minigrad takes in the full package are
+switched off here (`minigrad/autograd/fastpath.py`), so every operation runs the code you write.
+
+Writing the edition again (`make edition`) refuses to overwrite a folder with your changes.
 """
 
 

@@ -12,13 +12,11 @@ Reads the submission; writes nothing in it.
 from __future__ import annotations
 
 import argparse
-import os
 import re
-import subprocess
 import sys
-import tempfile
-import xml.etree.ElementTree as ET
 from pathlib import Path
+
+from minigrad.course import run_checks  # runs one chapter's checks on any edition
 
 
 def chapters_of(checks: Path) -> list[int]:
@@ -29,39 +27,17 @@ def chapters_of(checks: Path) -> list[int]:
 
 
 def run_chapter(submission: Path, chapter: int, timeout: float) -> list[tuple[str, str]]:
-    """[(check, result)] for one chapter, from its own pytest process."""
-    with tempfile.TemporaryDirectory() as tmp:
-        report = Path(tmp) / "report.xml"
-        env = dict(os.environ, PYTHONPATH=str(submission), PYTHONDONTWRITEBYTECODE="1")
-        cmd = [sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
-               "-m", f"chapter{chapter}", f"--junitxml={report}", "checks"]
-        try:
-            subprocess.run(cmd, cwd=submission, env=env, capture_output=True, text=True,
-                           timeout=timeout)
-        except subprocess.TimeoutExpired:
-            return [("(all checks)", f"timeout after {timeout:g} s")]
-        if not report.exists():
-            return [("(all checks)", "crash: no report")]
-        return [(name, result) for name, result in _results(report, chapter)]
-
-
-def _results(report: Path, chapter: int):
-    for case in ET.parse(report).getroot().iter("testcase"):
-        name = case.get("name")
-        problem = case.find("failure")
-        if problem is None:
-            problem = case.find("error")
-        if case.find("skipped") is not None:
-            yield name, "skipped"
-        elif problem is None:
-            yield name, "pass"
-        else:
-            text = (problem.get("message") or "") + (problem.text or "")
-            if f"chapter {chapter}: implement" in text:
-                yield name, "not attempted"
-            else:
-                first = (problem.get("message") or "failed").splitlines()[0]
-                yield name, "fail: " + first[:90]
+    """[(check, result)] for one chapter, from its own pytest process (minigrad/course.py)."""
+    rows = []
+    for name, result, message in run_checks(chapter, submission, timeout):
+        if result == "fail":
+            result = "fail: " + message.splitlines()[0][:90]
+        elif result == "timeout":
+            result = f"timeout after {timeout:g} s"
+        elif result == "crash":
+            result = "crash: no report"
+        rows.append((name, result))
+    return rows
 
 
 def grade(submission: Path, timeout: float = 60.0) -> list[tuple[int, str, str]]:
