@@ -411,6 +411,45 @@ def test_backward_with_inputs_only_fills_those():
     assert run_both(s) == [6.0, None, 3.0]
 
 
+def test_grad_of_a_non_leaf_with_hooks_captures_as_pytorch_does():
+    """PyTorch's order: an input whose node runs on (something beyond it is wanted) is captured
+    before its hooks; one whose node does not run, after its tensor hooks (never its node's
+    pre-hooks). backward(inputs=[h]) fills h.grad as retain_grad does, after the tensor hooks
+    and only once, even when h also retains its grad."""
+    def s(T):
+        t = T.tensor([1., 2.], requires_grad=True)
+        h = t * 3
+        log = []
+        h.grad_fn.register_prehook(lambda gs: log.append("node") or (gs[0] * 100,))
+        h.register_hook(lambda g: log.append("tensor") or g * 10)
+        z = (h * h).sum()                                   # dz/dh = 2h = [6, 12]
+        alone = T.autograd.grad(z, h, retain_graph=True)    # h's node needn't run
+        first = list(log)
+        log.clear()
+        both = T.autograd.grad(z, [h, t], retain_graph=True)  # h's node runs on to t
+        second = list(log)
+        h.retain_grad()
+        z.backward(inputs=[h], retain_graph=True)
+        retained = h.grad
+        return [alone, first, both, second, retained]
+    assert run_both(s) == [([60., 120.],), ["tensor"], ([6., 12.], [18000., 36000.]),
+                           ["tensor", "node"], [60., 120.]]
+
+
+def test_grad_unused_and_empty_inputs_errors():
+    def s(T):
+        x = T.tensor([1., 2.], requires_grad=True)
+        u = T.tensor([1.], requires_grad=True)
+        z = (x * 2).sum()
+        return [error_of(lambda: T.autograd.grad(z, [u, x], retain_graph=True)),
+                error_of(lambda: T.autograd.grad(z, [], retain_graph=True)),
+                error_of(lambda: T.autograd.grad(z, [x, u], allow_unused=False,
+                                                 materialize_grads=True)),
+                T.autograd.grad(z, [x, u], materialize_grads=True)]
+    r = run_both(s)
+    assert r[0].startswith("RuntimeError: The differentiated Tensor at index 0 appears")
+
+
 def test_higher_order_derivatives_of_a_cube():
     def s(T):
         x = T.tensor(2.0, requires_grad=True)

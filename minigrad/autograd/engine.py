@@ -12,7 +12,8 @@ How a backward pass runs (as PyTorch's engine does, minus threads):
    ``retain_graph``. ``AccumulateGrad`` nodes add into the leaves' ``.grad``.
 
 With ``inputs`` (``grad()``, or ``backward(inputs=...)``) only the nodes on a path to an input
-run, and the gradient arriving at each input is captured.
+run. ``grad()`` captures the gradient arriving at each input (the sum in its node's buffer)
+and touches no ``.grad``; ``backward(inputs=...)`` accumulates into the inputs' ``.grad``.
 """
 from __future__ import annotations
 
@@ -96,9 +97,14 @@ def _make_grads(outputs: tuple, grads: tuple, create_graph: bool) -> list:
 
 
 def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
-                 create_graph: bool, inputs: tuple = (), accumulate: bool = True,
-                 allow_unused: bool = False) -> tuple:
-    """Run one backward pass. Returns the gradients captured at ``inputs`` (for ``grad()``)."""
+                 create_graph: bool, inputs: tuple = (), accumulate: bool = True) -> tuple:
+    """Run one backward pass from ``outputs``.
+
+    ``accumulate=True`` (``backward()``): add into the leaves' ``.grad``; with ``inputs``, only
+    into theirs (a non-leaf input gets its ``.grad`` as ``retain_grad()`` would give it).
+    ``accumulate=False`` (``grad()``): ``.grad`` is never touched; returns, for each of
+    ``inputs``, the gradient that reached it (None where none did).
+    """
     roots = [_root_edge(t, i) for i, t in enumerate(outputs)]
     grads = _make_grads(outputs, tuple(grad_outputs), create_graph)
 
@@ -134,26 +140,33 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
         while heap:
             node = heappop(heap)[1]
             node_grads = buffers.pop(node)
+            is_leaf_node = type(node) is AccumulateGrad
+            # Does the node run? Not a target with nothing wanted beyond it, and under grad()
+            # not a leaf's AccumulateGrad either: grad() never touches .grad.
+            runs = accumulate if is_leaf_node else needed is None or node in needed
+            if not runs:  # a node that won't run still runs its tensor hooks, before capture
+                node._run_tensor_hooks(node_grads)
+            if not accumulate and node in targets:  # grad(): capture what reached each input
+                ### BEGIN SOLUTION chapter 8: capturing the gradient that reaches each input
+                for nr, i in targets[node]:
+                    captured[i] = node_grads[nr]
+                ### END SOLUTION
+            if runs:  # PyTorch's order: a node that runs on is captured before its hooks
+                node._run_tensor_hooks(node_grads)
+            if accumulate and node in targets and not is_leaf_node:
+                _accumulate_inputs(node, targets[node], node_grads, inputs)  # backward(inputs=)
+            if not runs:
+                continue
             if node._pre_hooks:
                 for hook in list(node._pre_hooks.values()):
                     new = hook(tuple(node_grads))
                     if new is not None:
                         node_grads = list(new)
-            node._run_tensor_hooks(node_grads)
-            is_leaf_node = type(node) is AccumulateGrad
-            if targets and node in targets:  # grad(), backward(inputs=...): capture it
-                for nr, i in targets[node]:
-                    captured[i] = node_grads[nr]
-                    if accumulate and node_grads[nr] is not None and not is_leaf_node:
-                        _accumulate_into(inputs[i], node_grads[nr])  # backward(inputs=[non-leaf])
             if is_leaf_node:
-                if accumulate:  # grad() only captures; it never touches .grad
-                    node.apply(node_grads)
-                    for fn in _observers:
-                        fn(node, tuple(node_grads), None)
+                node.apply(node_grads)
+                for fn in _observers:
+                    fn(node, tuple(node_grads), None)
                 continue
-            if needed is not None and node not in needed:
-                continue  # a target with nothing wanted beyond it
             if node_grads[0] is None and all(g is None for g in node_grads):  # nothing came
                 out_grads = (None,) * len(node.next_functions)
             else:
@@ -189,13 +202,17 @@ def run_backward(outputs: tuple, grad_outputs: Sequence, retain_graph: bool,
         state.enabled = prev
         errstate.__exit__(None, None, None)
 
-    if inputs and not allow_unused and accumulate is False:
-        for i, g in enumerate(captured):
-            if g is None:
-                raise RuntimeError(
-                    f"The differentiated Tensor at index {i} appears to not have been used in "
-                    "the graph. Set allow_unused=True if this is the desired behavior.")
     return tuple(captured)
+
+
+def _accumulate_inputs(node: Node, wanted: list, grads: list, inputs: tuple) -> None:
+    """backward(inputs=[h]) with h not a leaf: add the gradient that reached h into h.grad,
+    after h's hooks, as h.retain_grad() does (once: not again if h already retains its grad)."""
+    retained = node._retained or {}
+    for nr, i in wanted:
+        ref = retained.get(nr)
+        if grads[nr] is not None and (ref is None or ref() is not inputs[i]):
+            _accumulate_into(inputs[i], grads[nr])
 
 
 def _add_to_buffer(buffers: dict, node: Node, nr: int, g: "Tensor | None") -> None:
@@ -279,25 +296,43 @@ def grad(outputs: _TensorOrTensors, inputs: _TensorOrTensors, grad_outputs=None,
          retain_graph: bool | None = None, create_graph: bool = False,
          allow_unused: bool | None = None, materialize_grads: bool = False) -> tuple:
     """Return the gradients of ``outputs`` w.r.t. ``inputs`` — without touching any ``.grad``.
-    With ``create_graph=True`` the results have a graph of their own (for higher orders)."""
+
+    ``outputs``, ``inputs`` and ``grad_outputs`` may each be one tensor or a sequence; the
+    result is a tuple with one gradient per input, in the inputs' order (several outputs: the
+    gradient of their sum, each weighted by its ``grad_outputs``). An input the outputs don't
+    depend on raises an error, unless ``allow_unused`` (then its gradient is None, or zeros
+    with ``materialize_grads``). With ``create_graph=True`` the results have a graph of their
+    own (for higher orders); ``retain_graph`` defaults to ``create_graph``."""
+    if allow_unused is None:
+        allow_unused = materialize_grads
+    elif materialize_grads and not allow_unused:
+        raise ValueError("Expected allow_unused to be True or not passed when "
+                         "materialize_grads=True, but got: allow_unused=False.")
+    ### BEGIN SOLUTION chapter 8: autograd.grad, the gradients of outputs with respect to inputs
     outputs = _as_tuple(outputs)
-    inputs_t = _as_tuple(inputs)
-    if not inputs_t:
-        raise RuntimeError("grad requires non-empty inputs.")
-    grad_outputs = (_as_tuple(grad_outputs) if grad_outputs is not None
-                    else (None,) * len(outputs))
+    inputs = _as_tuple(inputs)
+    if not inputs:
+        raise RuntimeError("`inputs` argument to `grad()` cannot be empty.")
+    if grad_outputs is None:
+        grad_outputs = (None,) * len(outputs)
+    else:
+        grad_outputs = _as_tuple(grad_outputs)
     if len(grad_outputs) != len(outputs):
         raise RuntimeError(f"grad_outputs has {len(grad_outputs)} tensors, outputs has "
                            f"{len(outputs)}")
     if retain_graph is None:
-        retain_graph = create_graph
-    if allow_unused is None:
-        allow_unused = materialize_grads
-    result = run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=inputs_t,
-                          accumulate=False, allow_unused=allow_unused)
+        retain_graph = create_graph  # a graph of the gradient reuses this graph: keep it
+    result = run_backward(outputs, grad_outputs, retain_graph, create_graph, inputs=inputs,
+                          accumulate=False)
+    for i, g in enumerate(result):
+        if g is None and not allow_unused:
+            raise RuntimeError(
+                f"The differentiated Tensor at index {i} appears to not have been used in "
+                "the graph. Set allow_unused=True if this is the desired behavior.")
+    ### END SOLUTION
     if materialize_grads:
         # zeros for unused inputs; with create_graph they require grad, as in PyTorch
         result = tuple(g if g is not None else
                        Tensor._make(t.xp.zeros_like(t._data), t._device, create_graph)
-                       for g, t in zip(result, inputs_t))
+                       for g, t in zip(result, _as_tuple(inputs)))
     return result
