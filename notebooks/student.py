@@ -54,7 +54,7 @@ def guard_check(source: str, exercise: str) -> str:
 def student_version(nb: nbformat.NotebookNode, name: str) -> nbformat.NotebookNode:
     nb = nbformat.from_dict(nb)  # a copy
     n = 0
-    chapter = int(name[:2]) if name[:2].isdigit() else name
+    chapter = int(name[:2]) if name[:2].isdigit() else name.split("_")[0]  # 5, A7, P1
     for cell in nb.cells:
         tags = cell.metadata.get("tags", [])
         if cell.cell_type != "code" or not ({"solution", "check"} & set(tags)):

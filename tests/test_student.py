@@ -71,3 +71,14 @@ def test_a_check_run_before_its_exercise_says_which_exercise_to_do():
     scope["predicted"] = 4
     with pytest.raises(AssertionError, match="predicted is wrong"):
         exec(guarded, scope)
+
+
+def test_exercises_outside_the_numbered_chapters_are_named_by_their_prefix():
+    nb = nbformat.v4.new_notebook(cells=[
+        nbformat.v4.new_code_cell("### BEGIN SOLUTION\nx = 1\n### END SOLUTION\n",
+                                  metadata={"tags": ["solution"]}),
+        nbformat.v4.new_code_cell("assert x == 1\n", metadata={"tags": ["check"]})])
+    st = student.student_version(nb, "P1_digits_project")
+    assert 'NotImplementedError("P1_digits_project, exercise 1: your code here")' \
+        in st.cells[0].source
+    assert "Do exercise P1.1 first" in st.cells[1].source
