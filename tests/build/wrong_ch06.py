@@ -63,11 +63,23 @@ state.enabled = not isinstance(self, no_grad)
 """), (_MODE, _EXIT_BODY, """\
         state.enabled = self.prev
 """)]),
+    Version("leaving restores only when the block succeeded", 6, "must restore the mode then too",
+          _EXIT, """\
+if exc[0] is None:
+    state.enabled = self._prev.pop()
+"""),
     Version("leaving swallows the exception (returns True)", 6, "swallows the exception", _EXIT,
           """\
 state.enabled = self._prev.pop()
 return True
 """),
+    Version("set_grad_enabled(False) as a plain call changes nothing (it waits for `with`)", 6,
+          "called as a plain statement, left recording on", replace=(_MODE, """\
+        self._before_call = state.enabled  # the plain call switches at once, as in PyTorch
+        state.enabled = self._enter_value
+""", """\
+        self._before_call = state.enabled
+""")),
     # ------------------------------------------------------------- chapter 6: the decorator
     Version("decorator: not restored when the function raises", 6,
           "even when the function raises", _CALL, """\
