@@ -265,10 +265,12 @@ class Tensor(TensorMethods):
     def detach(self) -> "Tensor":
         """A new tensor on the same memory, cut from the graph. It shares the version counter,
         so modifying it in place is still caught by backward's checks."""
+        ### BEGIN SOLUTION chapter 6: detach (the same memory and version counter, no history)
         t = Tensor._make(self._data, self._device)
         t._vc = self._counter()
-        t._is_view = True
+        t._is_view = True  # an alias: minigrad records no in-place operation on it
         return t
+        ### END SOLUTION
 
     def detach_(self) -> "Tensor":
         """Cut this tensor from its graph in place: it becomes a leaf that doesn't require grad."""
