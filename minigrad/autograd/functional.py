@@ -25,9 +25,28 @@ def vjp(func: Callable, inputs, v=None, create_graph: bool = False):
     return (out if create_graph else out.detach()), res
 
 
-def jacobian(func: Callable, inputs, create_graph: bool = False):
-    """The Jacobian d func / d inputs, shape out.shape + in.shape (one backward per output)."""
+def jacobian(func: Callable, inputs, create_graph: bool = False, strict: bool = False,
+             vectorize: bool = False, strategy: str = "reverse-mode"):
+    """The Jacobian d func / d inputs, shape out.shape + in.shape: one backward per output
+    element, or with ``strategy="forward-mode"`` (and ``vectorize=True``, as PyTorch asks)
+    one forward-mode pass (``forward_ad``) per input element. (``strict`` is accepted and not
+    checked; ``vectorize`` changes nothing else: no batching here.)"""
     from .. import ops
+    if strategy not in ("forward-mode", "reverse-mode"):
+        raise AssertionError('Expected strategy to be either "forward-mode" or "reverse-mode". '
+                             'Hint: If your function has more outputs than inputs, '
+                             '"forward-mode" tends to be more performant. Otherwise, prefer to '
+                             'use "reverse-mode".')
+    if strategy == "forward-mode":
+        if create_graph:
+            raise NotImplementedError('torch.autograd.functional.jacobian: `create_graph=True` '
+                                      'and `strategy="forward-mode"` are not supported together '
+                                      '(yet). Please either set `create_graph=False` or make '
+                                      'your function not require gradients.')
+        if not vectorize:
+            raise NotImplementedError("Computing Jacobian using forward-AD or forward-over-"
+                                      "reverse Hessian isonly implemented for `vectorize=True`.")
+        return _jacobian_forward(func, inputs)
     xs = _prepare(inputs, create_graph)
     out = func(*xs)
     rows = [[] for _ in xs]
@@ -38,6 +57,27 @@ def jacobian(func: Callable, inputs, create_graph: bool = False):
         for i, g in enumerate(gs):
             rows[i].append(g)
     jac = tuple(ops.stack(r).reshape(tuple(out.shape) + tuple(x.shape)) for r, x in zip(rows, xs))
+    return jac if isinstance(inputs, tuple) else jac[0]
+
+
+def _jacobian_forward(func: Callable, inputs):
+    """The Jacobian column by column: each input element's unit tangent, pushed forward."""
+    from .. import ops, zeros_like
+    from . import forward_ad
+    xs = tuple(x.detach() for x in _tuple(inputs))
+    cols = [[] for _ in xs]
+    with forward_ad.dual_level():
+        for i, x in enumerate(xs):
+            for k in range(x.numel()):
+                e = zeros_like(x).reshape(-1)
+                e[k] = 1.0
+                duals = [forward_ad.make_dual(y, e.reshape(x.shape) if j == i else zeros_like(y))
+                         for j, y in enumerate(xs)]
+                t = forward_ad.unpack_dual(func(*duals)).tangent
+                cols[i].append(t.detach() if t is not None else None)
+    out = func(*xs)
+    jac = tuple(ops.stack([c if c is not None else zeros_like(out) for c in col], -1)
+                .reshape(tuple(out.shape) + tuple(x.shape)) for col, x in zip(cols, xs))
     return jac if isinstance(inputs, tuple) else jac[0]
 
 
