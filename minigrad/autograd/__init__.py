@@ -6,6 +6,7 @@
 | function.py   | Function: forward/backward pairs; the ctx is the graph node     |
 | engine.py     | the backward pass; ``backward()`` and ``grad()``                |
 | fastpath.py   | the optimisations ops declare, kept apart; switchable off       |
+| forward_ad.py | forward mode: dual tensors, tangents pushed by each op's ``jvp`` |
 | grad_mode.py  | no_grad, enable_grad, set_grad_enabled, inference_mode          |
 | hooks.py      | RemovableHandle, what every ``register_hook`` returns           |
 | anomaly.py    | detect_anomaly: which backward produced NaN, and where          |
@@ -20,7 +21,7 @@ from .anomaly import detect_anomaly, set_detect_anomaly, is_anomaly_enabled
 from .gradcheck import gradcheck, gradgradcheck, GradcheckError
 from .variable import Variable
 from . import graph
-from . import functional
+from . import functional, forward_ad
 from . import engine, grad_mode, hooks
 
 
@@ -42,4 +43,4 @@ def _install(Tensor: type) -> None:
 
 __all__ = ["no_grad", "enable_grad", "set_grad_enabled", "inference_mode", "is_grad_enabled",
            "Function", "backward", "grad", "detect_anomaly", "set_detect_anomaly", "gradcheck",
-           "gradgradcheck", "Variable", "graph", "functional"]
+           "gradgradcheck", "Variable", "graph", "functional", "forward_ad"]

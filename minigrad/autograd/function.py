@@ -33,8 +33,11 @@ import traceback
 from typing import Any, Callable
 
 from ..tensor.tensor import Tensor
-from . import anomaly, fastpath, grad_mode
+from . import anomaly, fastpath, forward_ad, grad_mode
 from .graph import Node, SavedTensor, gradient_edge, next_sequence_number
+
+
+_forward_ad = forward_ad.state
 
 
 class BackwardNode(Node):
@@ -178,6 +181,8 @@ class Function:
     def apply(cls, *args: Any, **kwargs: Any) -> Any:
         """Run ``forward`` (not recorded) and, if needed, record a node for the outputs.
         Keyword arguments go to ``forward`` too but are never graph inputs."""
+        if _forward_ad.on:  # a dual level is open: tangents may need carrying (forward_ad.py)
+            return forward_ad.apply(cls, args, kwargs)
         if cls.kernel is not None and fastpath.state.enabled:  # a declared shortcut
             result = fastpath.forward(cls, args, kwargs)
             if result is not None:

@@ -11,6 +11,7 @@ import math
 import numpy as np
 
 from ..autograd.fastpath import shared as _shared
+from ..autograd.forward_ad import plus
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import broadcast_shape, operands, out, result_dtype, sum_to
@@ -61,6 +62,10 @@ class Add(_Binary):
         ### END SOLUTION
 
     @staticmethod
+    def jvp(fw, ta, tb):
+        return plus(ta, tb)  # d(a+b) = da + db
+
+    @staticmethod
     def backward_arrays(ctx, xp, g):
         if ctx.number is not None:  # a + number: the gradient passes to a as it is
             return g, None
@@ -85,6 +90,10 @@ class Sub(_Binary):
         na, nb = ctx.needs_input_grad
         return (sum_to(g, ctx.shapes[0]) if na else None,
                 sum_to(-g, ctx.shapes[1]) if nb else None)
+
+    @staticmethod
+    def jvp(fw, ta, tb):
+        return plus(ta, None if tb is None else -tb)  # d(a-b) = da - db
 
     @staticmethod
     def backward_arrays(ctx, xp, g):
@@ -118,6 +127,11 @@ class Mul(_Binary):
         ### END SOLUTION
 
     @staticmethod
+    def jvp(fw, ta, tb):
+        # d(a*b) = da b + a db
+        return plus(None if ta is None else ta * fw.b, None if tb is None else fw.a * tb)
+
+    @staticmethod
     def backward_arrays(ctx, xp, g):
         if ctx.number is not None:
             return g * ctx.number, None
@@ -148,6 +162,12 @@ class Div(_Binary):
         return (sum_to(g / b, ctx.shapes[0]) if na else None,
                 sum_to(-g * a / (b * b), ctx.shapes[1]) if nb else None)
 
+    @staticmethod
+    def jvp(fw, ta, tb):
+        # d(a/b) = da/b - a db/b^2
+        return plus(None if ta is None else ta / fw.b,
+                    None if tb is None else -tb * fw.a / (fw.b * fw.b))
+
 
 def _divide(x, y):
     """x / y; by zero, and overflowing, silently as in PyTorch (inf, nan)."""
@@ -172,6 +192,10 @@ class Neg(Function):
     def backward(ctx, g):
         return -g  # d(-a)/da = -1
 
+    @staticmethod
+    def jvp(fw, ta):
+        return -ta
+
 
 class Reciprocal(Function):
     _node_name = "ReciprocalBackward0"
@@ -188,6 +212,11 @@ class Reciprocal(Function):
     def backward(ctx, g):
         y, = ctx.saved_tensors
         return -g * y * y  # d(1/a)/da = -1/a^2
+
+    @staticmethod
+    def jvp(fw, ta):
+        y = fw.output
+        return -ta * y * y  # d(1/a) = -da/a^2
 
 
 class PowScalar(Function):
@@ -212,6 +241,11 @@ class PowScalar(Function):
             return g * 0, None
         return g * e * a ** (e - 1), None  # d(a^e)/da = e a^(e-1)
         ### END SOLUTION
+
+    @staticmethod
+    def jvp(fw, ta, _):
+        e = fw.exponent
+        return ta * 0 if e == 0 else ta * e * fw.a ** (e - 1)  # d(a^e) = e a^(e-1) da
 
 
 class PowTensor(_Binary):
@@ -238,6 +272,18 @@ class PowTensor(_Binary):
             gb = sum_to(g * (y * a.where(~safe, 1.0).log()).where(~safe, 0.0), ctx.shapes[1])
         return ga, gb
 
+    @staticmethod
+    def jvp(fw, ta, tb):
+        # d(a^b) = b a^(b-1) da + a^b log(a) db (zero where the backward takes it as zero)
+        a, b, y = fw.a, fw.b, fw.output
+        da = db = None
+        if ta is not None:
+            da = ta * (b * a ** (b - 1)).where(b != 0, 0.0)
+        if tb is not None:
+            safe = (a == 0) & (b >= 0)
+            db = tb * (y * a.where(~safe, 1.0).log()).where(~safe, 0.0)
+        return plus(da, db)
+
 
 class RPow(Function):
     """number ** tensor"""
@@ -259,6 +305,13 @@ class RPow(Function):
             return None, (g * y * -math.inf).where(y > 1, 0.0)
         return None, g * y * math.log(ctx.base)  # d(c^b)/db = c^b log(c)
 
+    @staticmethod
+    def jvp(fw, _, tb):
+        y = fw.output
+        if fw.base == 0:
+            return (tb * y * -math.inf).where(y > 1, 0.0)
+        return tb * y * math.log(fw.base)  # d(c^b) = c^b log(c) db
+
 
 class DivMode(_Binary):
     """a / b rounded down (``rounding_mode="floor"``) or toward 0 (``"trunc"``): piecewise
@@ -278,6 +331,10 @@ class DivMode(_Binary):
         na, nb = ctx.needs_input_grad
         return (sum_to(g * 0, ctx.shapes[0]) if na else None,
                 sum_to(g * 0, ctx.shapes[1]) if nb else None)
+
+    @staticmethod
+    def jvp(fw, ta, tb):
+        return plus(ta, tb) * 0  # piecewise constant
 
 
 def _check_alpha(a, other, alpha) -> None:
@@ -316,6 +373,10 @@ class RsubScalar(_Binary):
     @staticmethod
     def backward(ctx, g):
         return -g if ctx.needs_input_grad[0] else None, None
+
+    @staticmethod
+    def jvp(fw, tt, _):
+        return -tt  # d(number - t) = -dt
 
 
 def mul(a, other) -> Tensor:

@@ -37,6 +37,10 @@ class Exp(Function):
         y, = ctx.saved_tensors
         return g * y  # d e^a/da = e^a
 
+    @staticmethod
+    def jvp(fw, ta):
+        return ta * fw.output  # d e^a = e^a da
+
 
 class Log(Function):
     _node_name = "LogBackward0"
@@ -51,6 +55,10 @@ class Log(Function):
     def backward(ctx, g):
         a, = ctx.saved_tensors
         return g / a  # d log(a)/da = 1/a
+
+    @staticmethod
+    def jvp(fw, ta):
+        return ta / fw.a  # d log(a) = da/a
 
 
 class Sqrt(Function):
@@ -68,6 +76,10 @@ class Sqrt(Function):
         y, = ctx.saved_tensors
         return g / (2 * y)  # d sqrt(a)/da = 1/(2 sqrt(a))
 
+    @staticmethod
+    def jvp(fw, ta):
+        return ta / (2 * fw.output)  # d sqrt(a) = da/(2 sqrt(a))
+
 
 class Abs(Function):
     _node_name = "AbsBackward0"
@@ -82,6 +94,10 @@ class Abs(Function):
     def backward(ctx, g):
         a, = ctx.saved_tensors
         return g * a.sign()  # d|a|/da = sign(a) (0 at 0, as PyTorch)
+
+    @staticmethod
+    def jvp(fw, ta):
+        return ta * fw.a.sign()  # d|a| = sign(a) da
 
 
 class Sin(Function):
@@ -98,6 +114,10 @@ class Sin(Function):
         a, = ctx.saved_tensors
         return g * a.cos()  # d sin(a)/da = cos(a)
 
+    @staticmethod
+    def jvp(fw, ta):
+        return ta * fw.a.cos()  # d sin(a) = cos(a) da
+
 
 class Cos(Function):
     _node_name = "CosBackward0"
@@ -112,6 +132,10 @@ class Cos(Function):
     def backward(ctx, g):
         a, = ctx.saved_tensors
         return -g * a.sin()  # d cos(a)/da = -sin(a)
+
+    @staticmethod
+    def jvp(fw, ta):
+        return -ta * fw.a.sin()  # d cos(a) = -sin(a) da
 
 
 class Tanh(Function):
@@ -128,6 +152,10 @@ class Tanh(Function):
     def backward(ctx, g):
         y, = ctx.saved_tensors
         return TanhGrad.apply(g, y)  # g * (1 - y^2): d tanh(a)/da = 1 - tanh(a)^2
+
+    @staticmethod
+    def jvp(fw, ta):
+        return TanhGrad.apply(ta, fw.output)  # (1 - tanh(a)^2) da
 
     @staticmethod
     def backward_arrays(ctx, xp, g):
@@ -171,6 +199,10 @@ class Sigmoid(Function):
     def backward(ctx, g):
         y, = ctx.saved_tensors
         return SigmoidGrad.apply(g, y)  # g * y * (1 - y): d sigmoid(a)/da = y (1 - y)
+
+    @staticmethod
+    def jvp(fw, ta):
+        return SigmoidGrad.apply(ta, fw.output)  # y (1 - y) da
 
     @staticmethod
     def backward_arrays(ctx, xp, g):
@@ -220,6 +252,10 @@ class Relu(Function):
     def backward(ctx, g):
         y, = ctx.saved_tensors
         return ReluGrad.apply(g, y)  # d relu(a)/da = 1 where a > 0, else 0
+
+    @staticmethod
+    def jvp(fw, ta):
+        return ReluGrad.apply(ta, fw.output)  # da where a > 0, else 0
 
     @staticmethod
     def backward_arrays(ctx, xp, g):
@@ -286,6 +322,14 @@ class Clamp(Function):
             mask = (a <= hi) if mask is None else mask & (a <= hi)
         return g * mask
 
+    @staticmethod
+    def jvp(fw, ta):
+        a, lo, hi = fw.a, fw.min, fw.max  # da where a is inside [min, max], as backward
+        mask = a >= lo if lo is not None else None
+        if hi is not None:
+            mask = (a <= hi) if mask is None else mask & (a <= hi)
+        return ta * mask
+
 
 def sign(a: Tensor) -> Tensor:
     return Sign.apply(a)
@@ -302,6 +346,10 @@ class Sign(Function):
     @staticmethod
     def backward(ctx, g):
         return g * 0
+
+    @staticmethod
+    def jvp(fw, ta):
+        return ta * 0
 
 
 def exp(a: Tensor) -> Tensor:

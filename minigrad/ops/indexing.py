@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import numpy as np
 
+from ..autograd.forward_ad import linear
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import out
@@ -102,6 +103,7 @@ def _check_index(shape: tuple, idx) -> None:
 
 class Index(Function):
     _node_name = "IndexBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a, index=None):

@@ -3,6 +3,7 @@ from __future__ import annotations
 
 from typing import Sequence
 
+from ..autograd.forward_ad import linear
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import normalize_dim, out
@@ -11,6 +12,7 @@ from .shape import _view_of
 
 class Cat(Function):
     _node_name = "CatBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, *tensors, dim=0):
@@ -26,6 +28,7 @@ class Cat(Function):
 
 class Stack(Function):
     _node_name = "StackBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, *tensors, dim=0):
@@ -117,6 +120,7 @@ def unbind(a: Tensor, dim: int = 0) -> tuple:
 class Split(Function):
     """Consecutive pieces along ``dim`` (views of the input); the backward of a split is a cat."""
     _node_name = "SplitBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a, sizes=(), dim=0):
@@ -139,6 +143,7 @@ class SplitWithSizes(Split):
 class Unbind(Function):
     """Every slice along ``dim`` (views of the input); the backward of an unbind is a stack."""
     _node_name = "UnbindBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a, dim=0):

@@ -11,6 +11,7 @@ that choice (PyTorch's ``torch._decomp.decompositions.matmul``).
 from __future__ import annotations
 
 from ..autograd.fastpath import saved_arrays
+from ..autograd.forward_ad import bilinear
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import broadcast_shape, c_type_name, check_device, out, sum_to, type_name
@@ -18,6 +19,7 @@ from .helpers import broadcast_shape, c_type_name, check_device, out, sum_to, ty
 
 class Matmul(Function):
     _node_name = "UnsafeViewBackward0"  # PyTorch's name for the batched case (a bmm + a view)
+    jvp = staticmethod(bilinear)  # forward mode: d(a @ b) = da @ b + a @ db
 
     @staticmethod
     def forward(ctx, a, b):

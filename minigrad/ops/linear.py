@@ -5,6 +5,7 @@ differentiates it); ``backward_arrays`` is the same on arrays, for when nothing 
 from __future__ import annotations
 
 from ..autograd.fastpath import saved_arrays
+from ..autograd.forward_ad import plus
 from ..autograd.function import Function
 from .helpers import out, sum_to
 
@@ -39,6 +40,12 @@ class Addmm(Function):
         return (sum_to(g, ctx.bias_shape) if nb else None,
                 g.mm(b.t()) if na else None,
                 gm)
+
+    @staticmethod
+    def jvp(fw, tbias, tm1, tm2):
+        # d(b + A B) = db + dA B + A dB
+        return plus(tbias, None if tm1 is None else tm1.mm(fw.mat2),
+                    None if tm2 is None else fw.mat1.mm(tm2))
 
     @staticmethod
     def backward_arrays(ctx, xp, g):

@@ -11,6 +11,7 @@ from collections import namedtuple
 
 import numpy as np
 
+from ..autograd.forward_ad import linear
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import normalize_dim, normalize_dims, out, type_name
@@ -31,6 +32,7 @@ def _spread(g: Tensor, shape: tuple, dims: tuple) -> Tensor:
 
 class Sum(Function):
     _node_name = "SumBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a, dims=None, keepdim=False):
@@ -62,6 +64,7 @@ class SumDim(Sum):
 
 class Mean(Function):
     _node_name = "MeanBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a, dims=None, keepdim=False):

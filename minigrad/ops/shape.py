@@ -9,6 +9,7 @@ import warnings
 import numpy as np
 
 from .. import backend
+from ..autograd.forward_ad import linear
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import normalize_dim, out, tensor_type_name
@@ -38,6 +39,7 @@ def infer_shape(shape, numel: int) -> tuple:
 
 class View(Function):
     _node_name = "ViewBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a, shape=None):
@@ -120,6 +122,7 @@ def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
 
 class Transpose(Function):
     _node_name = "TransposeBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a, dim0=0, dim1=1):
@@ -134,6 +137,7 @@ class Transpose(Function):
 class T(Function):
     """``t()``: a matrix transposed (vectors and scalars stay as they are)."""
     _node_name = "TBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a):
@@ -146,6 +150,7 @@ class T(Function):
 
 class Permute(Function):
     _node_name = "PermuteBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a, dims=None):
@@ -201,6 +206,7 @@ def T_property(a: Tensor) -> Tensor:
 
 class Squeeze(Function):
     _node_name = "SqueezeBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a, dims=None):
@@ -232,6 +238,7 @@ def squeeze(a: Tensor, dim=None) -> Tensor:
 
 class Unsqueeze(Function):
     _node_name = "UnsqueezeBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a, dim=0):
@@ -250,6 +257,7 @@ def unsqueeze(a: Tensor, dim: int) -> Tensor:
 
 class Expand(Function):
     _node_name = "ExpandBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a, shape=None):
@@ -305,6 +313,7 @@ def expand(a: Tensor, *sizes) -> Tensor:
 
 class Clone(Function):
     _node_name = "CloneBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a):
@@ -322,6 +331,7 @@ def clone(a: Tensor) -> Tensor:
 class ToCopy(Function):
     """A copy to another dtype and/or device; backward copies the gradient back."""
     _node_name = "ToCopyBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
     @staticmethod
     def forward(ctx, a, dtype=None, device=None):

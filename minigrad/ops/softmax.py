@@ -25,6 +25,11 @@ class Softmax(Function):
         # the Jacobian diag(y) - y y^T applied to g
         return y * (g - (g * y).sum(dim=ctx.dim, keepdim=True)), None
 
+    @staticmethod
+    def jvp(fw, ta):
+        y = fw.output  # the same Jacobian (it is symmetric) applied to da
+        return y * (ta - (ta * y).sum(dim=fw.dim, keepdim=True))
+
 
 class LogSoftmax(Function):
     _node_name = "LogSoftmaxBackward0"
@@ -45,6 +50,11 @@ class LogSoftmax(Function):
         # d log_softmax: g - softmax * sum(g)
         y, = ctx.saved_tensors
         return g - y.exp() * g.sum(dim=ctx.dim, keepdim=True), None
+
+    @staticmethod
+    def jvp(fw, ta):
+        # d log_softmax = da - sum(softmax * da)
+        return ta - (fw.output.exp() * ta).sum(dim=fw.dim, keepdim=True)
 
     @staticmethod
     def backward_arrays(ctx, xp, g):
