@@ -92,7 +92,7 @@ if self.grad_fn is None:
     return self._RemovableHandle(self._hooks, hook)
 return self.grad_fn._register_tensor_hook(0, hook)
 """),
-    Version("a leaf's hooks on its AccumulateGrad node", 7, "before the gradient is added",
+    Version("a leaf's hooks on its AccumulateGrad node", 7, "kept on the leaf, v._hooks",
             _REGISTER, _NO_GRAD + """\
 if self.grad_fn is None:
     return self._grad_accumulator()._register_tensor_hook(0, hook)
