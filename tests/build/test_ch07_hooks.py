@@ -84,6 +84,11 @@ def test_hooks_run_in_order_each_on_the_last_result():
     w.register_hook(double)
     w.register_hook(double)                                  # the same function, twice
     backward((w * 5).sum(), "")
+    assert not np.allclose(values(w.grad), 5.0), (
+        "two hooks that double the gradient are registered on the leaf w, yet w.grad is 5, "
+        "the gradient that arrived: what the hooks return must be what is added into .grad "
+        "(a leaf's hooks run before the gradient is added into .grad; put the result back "
+        "into grads[0])")
     assert np.allclose(values(w.grad), 20.0), (
         f"the same function registered twice on a leaf is two hooks (PyTorch: 5 * 2 * 2 = "
         f"20), but w.grad is {grad_of(w)}: a hook was lost. Keep each hook under its handle's "

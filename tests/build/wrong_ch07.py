@@ -166,18 +166,21 @@ for hook in list(hooks.values()):
     if grads[0] is not None:
         hook(grads[0])
 """),
-    Version("a leaf's hooks run after accumulation (engine, outside the regions)", 7,
+    Version("a leaf's hooks run after accumulation (from apply, outside the regions)", 7,
             "before the gradient is added into .grad", replace=[
-                ("minigrad/autograd/engine.py",
-                 "            node._run_tensor_hooks(node_grads)\n"
-                 "            is_leaf_node = type(node) is AccumulateGrad\n",
-                 "            is_leaf_node = type(node) is AccumulateGrad\n"
-                 "            if not is_leaf_node:\n"
-                 "                node._run_tensor_hooks(node_grads)\n"),
-                ("minigrad/autograd/engine.py",
-                 "                    node.apply(node_grads)\n",
-                 "                    node.apply(node_grads)\n"
-                 "                    node._run_tensor_hooks(node_grads)\n"),
+                ("minigrad/autograd/graph.py",
+                 "            _accumulate_into(self.variable, grad_outputs[0])\n"
+                 "        return ()\n",
+                 "            _accumulate_into(self.variable, grad_outputs[0])\n"
+                 "            self._leaf_hooks([grad_outputs[0]])  # .grad first, hooks after\n"
+                 "        return ()\n"),
+                ("minigrad/autograd/graph.py",
+                 "    def _run_tensor_hooks(self, grads: list) -> None:\n"
+                 "        \"\"\"The leaf's hooks",
+                 "    def _run_tensor_hooks(self, grads: list) -> None:\n"
+                 "        pass  # the engine's call, before apply: nothing\n\n"
+                 "    def _leaf_hooks(self, grads: list) -> None:\n"
+                 "        \"\"\"The leaf's hooks"),
             ]),
     # ------------------------------------------------------------ chapter 7: retain_grad
     Version("retain_grad as a hook registered when called", 7, "runs last, after every hook",
