@@ -101,19 +101,23 @@ class Node:
         self._retained[output_nr] = tensor_ref
 
     def _run_tensor_hooks(self, grads: list) -> None:
-        """Tensor hooks of this node's outputs, then retain_grad (always last, as in PyTorch)."""
-        if self._tensor_hooks:
-            for nr, hooks in self._tensor_hooks.items():
-                for hook in list(hooks.values()):
-                    if grads[nr] is not None:
-                        new = hook(grads[nr])
-                        if new is not None:
-                            grads[nr] = new
-        if self._retained:
-            for nr, ref in self._retained.items():
-                t = ref()
-                if t is not None and grads[nr] is not None:
-                    _accumulate_into(t, grads[nr])
+        """Tensor hooks of this node's outputs, then retain_grad (always last, as in PyTorch).
+        ``grads[nr]`` is the gradient that arrived for output ``nr``: a hook's result replaces
+        it, for the next hooks and for the node's backward."""
+        if not (self._tensor_hooks or self._retained):
+            return  # most nodes: nothing to run
+        ### BEGIN SOLUTION chapter 7: the hooks of a node's outputs, then retain_grad's .grad
+        for nr, hooks in (self._tensor_hooks or {}).items():
+            for hook in list(hooks.values()):  # a copy: a hook may remove itself
+                if grads[nr] is not None:
+                    new = hook(grads[nr])
+                    if new is not None:
+                        grads[nr] = new
+        for nr, ref in (self._retained or {}).items():
+            t = ref()
+            if t is not None and grads[nr] is not None:
+                _accumulate_into(t, grads[nr])
+        ### END SOLUTION
 
 
 class AccumulateGrad(Node):
@@ -133,12 +137,18 @@ class AccumulateGrad(Node):
         return ()
 
     def _run_tensor_hooks(self, grads: list) -> None:
+        """The leaf's hooks (``variable._hooks``), on the gradient that arrived: the engine
+        calls this before ``apply``, so ``.grad`` gets what the hooks returned."""
         hooks = self.variable._hooks
-        if hooks and grads[0] is not None:
-            for hook in list(hooks.values()):
+        if not hooks:
+            return  # most leaves: no hook
+        ### BEGIN SOLUTION chapter 7: a leaf's hooks (before its .grad)
+        for hook in list(hooks.values()):
+            if grads[0] is not None:
                 new = hook(grads[0])
                 if new is not None:
                     grads[0] = new
+        ### END SOLUTION
 
 
 def _accumulate_into(t: Tensor, g: Tensor) -> None:

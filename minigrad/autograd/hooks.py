@@ -15,13 +15,20 @@ class RemovableHandle:
     _next_id = 0
 
     def __init__(self, hooks: dict, hook: Callable) -> None:
-        RemovableHandle._next_id += 1
+        """Put ``hook`` into ``hooks`` under ``self.id``, a number no other handle ever had
+        (module hooks find it there by that key: ``prepend`` moves it to the front)."""
+        ### BEGIN SOLUTION chapter 7: the handle (the hook kept under an id of its own)
+        RemovableHandle._next_id += 1  # one counter for every handle: ids are never reused
         self.id = RemovableHandle._next_id
         self._hooks = hooks
         hooks[self.id] = hook
+        ### END SOLUTION
 
     def remove(self) -> None:
+        """Unregister this handle's hook, and only it; removing twice does nothing."""
+        ### BEGIN SOLUTION chapter 7: handle.remove()
         self._hooks.pop(self.id, None)
+        ### END SOLUTION
 
     def __enter__(self) -> "RemovableHandle":
         return self

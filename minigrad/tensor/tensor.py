@@ -234,17 +234,20 @@ class Tensor(TensorMethods):
 
     def retain_grad(self) -> None:
         """Keep ``.grad`` for this non-leaf tensor too (leaves always keep theirs)."""
+        ### BEGIN SOLUTION chapter 7: retain_grad
         if not self._requires_grad:
             raise RuntimeError("can't retain_grad on Tensor that has requires_grad=False")
         if self.grad_fn is None or self._retains_grad:
-            return
+            return  # a leaf keeps its .grad anyway; asking twice retains once
         self._retains_grad = True
         # The node stores a weak reference: the tensor owns the node, not the other way round.
         self.grad_fn._retain_grad(self._output_nr, weakref.ref(self))
+        ### END SOLUTION
 
     def register_hook(self, hook: Callable[["Tensor"], "Tensor | None"]) -> "RemovableHandle":
         """Call ``hook(grad)`` whenever a gradient for this tensor is computed; a returned
         tensor replaces the gradient. Returns a handle whose ``remove()`` unregisters it."""
+        ### BEGIN SOLUTION chapter 7: register_hook (a leaf keeps its hooks, a node its outputs')
         if not self._requires_grad:
             raise RuntimeError("cannot register a hook on a tensor that doesn't require gradient")
         if self.grad_fn is None:
@@ -252,6 +255,7 @@ class Tensor(TensorMethods):
                 self._hooks = {}
             return self._RemovableHandle(self._hooks, hook)
         return self.grad_fn._register_tensor_hook(self._output_nr, hook)
+        ### END SOLUTION
 
     def _grad_accumulator(self):
         """The one ``AccumulateGrad`` node of this leaf, made on first use and shared by every
