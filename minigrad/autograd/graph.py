@@ -198,10 +198,12 @@ class SavedTensor:
         ``self.version`` is the version it had when saved. The version now is on its counter:
         an input's own (``self.tensor``), an output's as kept by ``make_output``
         (``self.counter``; ``self.tensor`` is None then)."""
+        ### BEGIN SOLUTION chapter 9: the version check of a saved tensor
         t = self.tensor
         now = t._version if t is not None else self.counter.value
         if now != self.version:
             raise self._modified_error(node, now)
+        ### END SOLUTION
 
     def _checked(self, node: Node) -> None:
         """The check, where it can fire: memory never changed in place (version 0, the usual

@@ -273,6 +273,7 @@ class Softplus(Function):
 
     @staticmethod
     def forward(ctx, a, beta=1.0, threshold=20.0):
+        ### BEGIN SOLUTION chapter 9: softplus's forward, saving what backward needs
         ctx.save_for_backward(a)        # the derivative is sigmoid(beta a): keep the input
         ctx.beta, ctx.threshold = beta, threshold
         xp, x = a.xp, a._data
@@ -280,13 +281,16 @@ class Softplus(Function):
         # log(1 + e^bx) = max(bx, 0) + log(1 + e^-|bx|): the exponent is never positive
         soft = (xp.maximum(bx, 0) + xp.log1p(xp.exp(-xp.abs(bx)))) / beta
         return out(xp.where(bx > threshold, x, soft), a._device, x.dtype)
+        ### END SOLUTION
 
     @staticmethod
     def backward(ctx, g):
+        ### BEGIN SOLUTION chapter 9: softplus's backward, from what forward saved
         a, = ctx.saved_tensors
         ba = a * ctx.beta
         # d softplus/da = sigmoid(beta a); 1 on the linear tail
         return (g * ba.sigmoid()).where(ba <= ctx.threshold, g)
+        ### END SOLUTION
 
 
 class Clamp(Function):
