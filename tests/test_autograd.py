@@ -1000,6 +1000,50 @@ def test_allclose_refuses_mixed_dtypes():
     assert "did not match" in run_both(s)
 
 
+def test_saved_versions_are_those_at_the_end_of_forward():
+    """PyTorch records a custom Function's saved versions when forward returns: forward may
+    still change, in place, what it saved (here a fresh result); a change after forward
+    raises, naming the Function (for an output) or the node that made the input."""
+    def s(T):
+        class Doubled(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                y = x.exp()
+                ctx.save_for_backward(y)
+                y.mul_(2)                   # still forward: y = 2 exp(x) is what was saved
+                return y
+
+            @staticmethod
+            def backward(ctx, g):
+                y, = ctx.saved_tensors
+                return g * y
+
+        class Square(T.autograd.Function):
+            @staticmethod
+            def forward(ctx, x):
+                ctx.save_for_backward(x)
+                return x * x
+
+            @staticmethod
+            def backward(ctx, g):
+                x, = ctx.saved_tensors
+                return 2 * g * x
+
+        x = T.tensor([0.5, 1.0], requires_grad=True)
+        Doubled.apply(x).sum().backward()
+        y = Doubled.apply(x)
+        y.add_(1)
+        h = x * 3
+        z = Square.apply(h)
+        h.add_(1)
+        return [x.grad, error_of(lambda: y.sum().backward()),
+                error_of(lambda: z.sum().backward())]
+    grad, after_output, after_input = run_both(s)
+    assert grad == pytest.approx((2 * np.exp([0.5, 1.0])).tolist(), rel=1e-5)
+    assert "which is output 0 of Doubled, is at version 2; expected version 1" in after_output
+    assert "which is output 0 of Add, is at version 1; expected version 0" in after_input
+
+
 def test_modified_leaf_error_text_matches_pytorch_exactly():
     def s(T):
         x = T.tensor([1., 2.], requires_grad=True)

@@ -160,7 +160,8 @@ def test_embedding_padding_row_starts_at_zero():
 
 
 @pytest.mark.parametrize("make", [
-    lambda nn: nn.ReLU(), lambda nn: nn.Tanh(), lambda nn: nn.Sigmoid(),
+    lambda nn: nn.ReLU(), lambda nn: nn.Tanh(), lambda nn: nn.Sigmoid(), lambda nn: nn.Softplus(),
+    lambda nn: nn.Softplus(beta=2, threshold=0.5),
     lambda nn: nn.Softmax(dim=1), lambda nn: nn.LogSoftmax(dim=-1), lambda nn: nn.Flatten(),
     lambda nn: nn.Flatten(0, 1), lambda nn: nn.Identity(), lambda nn: nn.Dropout(0.3).eval(),
     lambda nn: nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 2))])

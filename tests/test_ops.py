@@ -622,6 +622,11 @@ CASES += [
     op("F.nll_loss(none,weight)", lambda T, x, t, w: _F(T).nll_loss(x, t, weight=w,
        reduction="none"), N(4, 3), _CLASSES, K([0.5, 2.0, 1.0])),
     op("F.nll_loss(1 sample)", lambda T, x, t: _F(T).nll_loss(x, t), N(3), K(2, dtype=np.int64)),
+    op("F.softplus", lambda T, a: _F(T).softplus(a), N(2, 3)),
+    op("F.softplus(beta,threshold)", lambda T, a: _F(T).softplus(a, beta=2.0, threshold=1.5),
+       U(2, 3, avoid=(0.75,))),
+    op("F.softplus(-beta)", lambda T, a: _F(T).softplus(a, -1.5), N(2, 3)),
+    op("F.softplus(large)", lambda T, a: _F(T).softplus(a), F([-300.0, -30.0, 0.0, 30.0, 300.0])),
 ]
 
 _IDS = [c.name for c in CASES]

@@ -227,9 +227,14 @@ def _record(ctx: BackwardNode, args: tuple, out: Any) -> Any:
                                  (o._data.shape, o._data.dtype, o._device) for o in out)
     else:
         out = _claim_output(ctx, out, 0, args)
-    # A saved output must not be held as a tensor: output -> node -> output is a cycle.
     for s in ctx._saved:
-        if s is not None and s.tensor is not None and s.tensor.grad_fn is ctx:
+        if s is None:
+            continue
+        # The versions backward will expect are those at the end of forward, as PyTorch
+        # records them: forward may still change what it saved (a fresh result, say).
+        s.version = s.tensor._version
+        # A saved output must not be held as a tensor: output -> node -> output is a cycle.
+        if s.tensor.grad_fn is ctx:
             s.make_output(s.tensor._output_nr)
     return out
 

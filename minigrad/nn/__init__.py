@@ -8,7 +8,7 @@ forms, as ``torch.nn``.
 | hooks.py          | module backward hooks (forward hooks live in module.py)     |
 | container.py      | Sequential, ModuleList, ModuleDict                          |
 | linear.py         | Linear, Identity                                            |
-| activation.py     | ReLU, Tanh, Sigmoid, Softmax, LogSoftmax                    |
+| activation.py     | ReLU, Tanh, Sigmoid, Softplus, Softmax, LogSoftmax          |
 | flatten.py        | Flatten                                                     |
 | dropout.py        | Dropout                                                     |
 | sparse.py         | Embedding                                                   |
@@ -27,7 +27,7 @@ from .parameter import Parameter
 from .module import Module
 from .container import Sequential, ModuleList, ModuleDict
 from .linear import Linear, Identity
-from .activation import ReLU, Tanh, Sigmoid, Softmax, LogSoftmax
+from .activation import ReLU, Tanh, Sigmoid, Softplus, Softmax, LogSoftmax
 from .flatten import Flatten
 from .dropout import Dropout
 from .sparse import Embedding
@@ -38,7 +38,8 @@ from .loss import MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLo
 from . import functional, init, utils
 
 __all__ = ["Parameter", "Module", "Sequential", "ModuleList", "ModuleDict", "Linear",
-           "Identity", "ReLU", "Tanh", "Sigmoid", "Softmax", "LogSoftmax", "Flatten", "Dropout",
+           "Identity", "ReLU", "Tanh", "Sigmoid", "Softplus", "Softmax", "LogSoftmax", "Flatten",
+           "Dropout",
            "Embedding", "Conv2d", "MaxPool2d", "BatchNorm1d", "BatchNorm2d", "MSELoss", "L1Loss",
            "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init",
            "utils"]

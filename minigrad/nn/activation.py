@@ -1,4 +1,4 @@
-"""Activation functions as modules: ``ReLU``, ``Tanh``, ``Sigmoid``, ``Softmax``,
+"""Activation functions as modules: ``ReLU``, ``Tanh``, ``Sigmoid``, ``Softplus``, ``Softmax``,
 ``LogSoftmax``. They hold no parameters; each calls its ``functional`` twin."""
 from __future__ import annotations
 
@@ -31,6 +31,21 @@ class Sigmoid(Module):
 
     def forward(self, input: Tensor) -> Tensor:
         return F.sigmoid(input)
+
+
+class Softplus(Module):
+    """log(1 + exp(beta x)) / beta, a smooth ReLU (x itself where beta x > threshold)."""
+
+    def __init__(self, beta: float = 1.0, threshold: float = 20.0) -> None:
+        super().__init__()
+        self.beta = beta
+        self.threshold = threshold
+
+    def forward(self, input: Tensor) -> Tensor:
+        return F.softplus(input, self.beta, self.threshold)
+
+    def extra_repr(self) -> str:
+        return f"beta={self.beta}, threshold={self.threshold}"
 
 
 class Softmax(Module):

@@ -176,6 +176,11 @@ def tanh(input: Tensor) -> Tensor:
     return ops.tanh(input)
 
 
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    """``log(1 + exp(beta x)) / beta``, and ``x`` where ``beta x > threshold``."""
+    return ops.softplus(input, beta, threshold)
+
+
 def _softmax_dim(ndim: int) -> int:
     warnings.warn("Implicit dimension choice for softmax has been deprecated. Change the call "
                   "to include dim=X as an argument.", stacklevel=3)

@@ -3,7 +3,7 @@
 | file             | what                                                     |
 |------------------|----------------------------------------------------------|
 | arithmetic.py    | + - * / ** // and negation                               |
-| elementwise.py   | exp log sqrt abs sin cos tanh sigmoid relu clamp sign    |
+| elementwise.py   | exp log sqrt abs sin cos tanh sigmoid relu softplus...   |
 | comparison.py    | == < > ... (no grad), maximum minimum where masked_fill  |
 | reduction.py     | sum mean var std max min amax argmax norm logsumexp prod |
 | linalg.py        | matmul (@), mm, bmm, mv, dot                             |
@@ -21,7 +21,8 @@
 | helpers.py       | type promotion, broadcasting, ``sum_to``, dtype names    |
 """
 from .arithmetic import add, sub, mul, div, neg, reciprocal, pow
-from .elementwise import exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, clamp, clip, sign
+from .elementwise import (exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, softplus, clamp,
+                          clip, sign)
 from .comparison import (eq, ne, gt, lt, ge, le, maximum, minimum, where, masked_fill,
                          logical_and, logical_or, logical_not, logical_xor, isnan, isinf,
                          isfinite, equal, allclose, isclose, nonzero)

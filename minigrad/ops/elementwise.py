@@ -1,4 +1,4 @@
-"""Elementwise math: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, clamp, sign.
+"""Elementwise math: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, softplus, clamp, sign.
 
 The ones whose derivative is easiest from their own output (exp, sqrt, tanh, sigmoid, relu)
 save the output; ``save_for_backward`` keeps it without a reference cycle.
@@ -14,6 +14,7 @@ import numpy as np
 from ..autograd.fastpath import saved_arrays
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
+from ..tensor.dtypes import type_name
 from .helpers import out, result_dtype
 
 
@@ -298,6 +299,36 @@ class ReluGrad(Function):
                 out(gg.xp.zeros_like(gg._data), gg._device) if ctx.needs_input_grad[1] else None)
 
 
+class Softplus(Function):
+    """``softplus(x) = log(1 + exp(beta x)) / beta``, a smooth relu, and ``x`` itself where
+    ``beta x > threshold`` (PyTorch's linear tail, where the two agree to float precision).
+    A Function as chapter 9 writes them: forward in a form whose exponent is never positive
+    (``exp(89.)`` is inf in float32; PyTorch relies on the tail, and overflows for thresholds
+    past 88), backward the gradient arriving times the derivative, ``sigmoid(beta x)``."""
+    _node_name = "SoftplusBackward0"
+
+    @staticmethod
+    def forward(ctx, a, beta=1.0, threshold=20.0):
+        ### BEGIN SOLUTION chapter 9: softplus's forward, saving what backward needs
+        ctx.save_for_backward(a)        # the derivative is sigmoid(beta a): keep the input
+        ctx.beta, ctx.threshold = beta, threshold
+        xp, x = a.xp, a._data
+        bx = x * beta
+        # log(1 + e^bx) = max(bx, 0) + log(1 + e^-|bx|): the exponent is never positive
+        soft = (xp.maximum(bx, 0) + xp.log1p(xp.exp(-xp.abs(bx)))) / beta
+        return out(xp.where(bx > threshold, x, soft), a._device, x.dtype)
+        ### END SOLUTION
+
+    @staticmethod
+    def backward(ctx, g):
+        ### BEGIN SOLUTION chapter 9: softplus's backward, from what forward saved
+        a, = ctx.saved_tensors
+        ba = a * ctx.beta
+        # d softplus/da = sigmoid(beta a); 1 on the linear tail
+        return (g * ba.sigmoid()).where(ba <= ctx.threshold, g)
+        ### END SOLUTION
+
+
 class Clamp(Function):
     _node_name = "ClampBackward1"
 
@@ -386,6 +417,13 @@ def sigmoid(a: Tensor) -> Tensor:
 
 def relu(a: Tensor) -> Tensor:
     return Relu.apply(a)
+
+
+def softplus(a: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    if not a.is_floating_point():
+        kernel = "softplus_cuda" if a.device.type == "cuda" else "softplus_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(a.dtype)}'")
+    return Softplus.apply(a, beta=beta, threshold=threshold)
 
 
 def clamp(a: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
