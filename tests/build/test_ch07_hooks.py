@@ -116,7 +116,7 @@ def test_hooks_run_in_order_each_on_the_last_result():
         "previous one's")
 
 
-def test_a_leafs_hooks_run_before_its_grad_is_written():
+def test_the_hooks_of_a_leaf_run_before_its_grad_is_written():
     v = leaf([0.0, 0.0, 0.0])
     seen = []
     v.register_hook(lambda g: seen.append(values(g)))
@@ -259,7 +259,7 @@ def test_a_one_shot_hook_can_remove_itself():
         f"+ 1 = 60, but is {grad_of(x)}")
 
 
-def test_pytorchs_errors_and_retain_grad_on_a_leaf():
+def test_the_errors_of_pytorch_and_retain_grad_on_a_leaf():
     for method, args, expected in (("register_hook", (lambda g: g,), NO_GRAD_HOOK),
                                    ("retain_grad", (), NO_GRAD_RETAIN)):
         try:
