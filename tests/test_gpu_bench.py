@@ -1,0 +1,150 @@
+"""The GPU benchmark and the GPU machine's one command, checked on the CPU.
+
+``benchmarks/gpu_mlp.py``'s hand-written step takes its array module as an argument: with NumPy
+it must update the parameters exactly as minigrad does (so that on a GPU, with CuPy, it is the
+same network's floor). ``python -m benchmarks gpu --dry-run`` runs the whole orchestration
+without CuPy and reports the cuda phases as 'no GPU'. The pieces that matter most on the GPU
+machine, where the command runs once: a phase past its budget is interrupted and pytest still
+writes its JUnit report; a phase that fails or is interrupted still leaves its result.
+
+(No test here has 'cuda' in its name: the GPU command selects the cuda tests with ``-k cuda``.)
+"""
+from __future__ import annotations
+
+import importlib.util
+import json
+import os
+import subprocess
+import sys
+import textwrap
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+
+import minigrad as mg
+from benchmarks import gpu, gpu_mlp, timing
+
+ROOT = Path(__file__).resolve().parents[1]
+
+
+@pytest.mark.parametrize("sizes, n, steps", [
+    ((784, 256, 256, 10), 64, 1),
+    ((784, 256, 256, 10), 64, 3),
+    ((12, 7, 9, 5, 3), 16, 2),   # four layers: the step is written for any depth
+    ((6, 4), 8, 2),              # one layer, no ReLU
+])
+def test_handwritten_step_matches_minigrad(sizes, n, steps):
+    x, y = gpu_mlp.batch(sizes, n)
+    params = gpu_mlp.initial_weights(sizes)
+    step, net = gpu_mlp.make_step(mg, sizes, x, y, "cpu")
+    for _ in range(steps):
+        loss_by_hand = gpu_mlp.handwritten_step(np, params, x, y)
+        loss = step()
+        np.testing.assert_allclose(loss_by_hand, loss.item(), rtol=1e-5)
+    assert all(p.dtype == np.float32 for p in params)
+    for p, q in zip(net.parameters(), params, strict=True):
+        np.testing.assert_allclose(p.detach().numpy(), q, rtol=1e-4, atol=1e-6)
+
+
+def test_handwritten_step_moves_downhill():
+    sizes = (10, 8, 3)
+    x, y = gpu_mlp.batch(sizes, 32)
+    params = gpu_mlp.initial_weights(sizes)
+    losses = [float(gpu_mlp.handwritten_step(np, params, x, y, lr=0.5)) for _ in range(20)]
+    assert losses[-1] < losses[0]
+
+
+def test_synced_ms_synchronizes_around_every_sample():
+    calls = []
+    steps = {"a": lambda: calls.append("a"), "b": lambda: calls.append("b")}
+    ms = gpu_mlp.synced_ms(steps, lambda: calls.append("sync"), warmup=2, repeat=3, burst=2)
+    assert set(ms) == {"a", "b"} and all(v >= 0 for v in ms.values())
+    timed = calls[2 * 3:]  # after the warm-up: (a, b, sync) twice
+    assert timed[:6] == ["sync", "a", "a", "sync", "sync", "b"]
+    assert calls.count("a") == 2 + 3 * 2 and calls.count("sync") == 2 + 3 * 2 * 2
+
+
+def test_check_same_update_on_the_cpu():
+    assert gpu_mlp.check_same_update("cpu", (20, 16, 4), 32) < 1e-5
+
+
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="PyTorch not installed")
+def test_pytorch_contender_in_its_own_process():
+    cfgs = [[[8, 6, 3], 16]]
+    ms = timing.isolated("gpu_mlp", "pytorch_all", "cpu", cfgs, 1, 2, 1, timeout=120)
+    assert list(ms) == ["8-6-3 batch 16"] and ms["8-6-3 batch 16"] > 0
+
+
+def test_read_junit(tmp_path):
+    path = tmp_path / "r.xml"
+    path.write_text(textwrap.dedent("""\
+        <?xml version="1.0" encoding="utf-8"?>
+        <testsuites><testsuite name="pytest" errors="1" failures="1" skipped="2" tests="6">
+          <testcase classname="tests.test_ops" name="test_a[cuda]"/>
+          <testcase classname="tests.test_ops" name="test_b[cuda]"><failure message="x"/></testcase>
+          <testcase classname="tests.test_ops" name="test_c[cuda]"><error message="y"/></testcase>
+        </testsuite></testsuites>"""))
+    r = gpu.read_junit(path)
+    assert (r["tests"], r["passed"], r["failures"], r["errors"], r["skipped"]) == (6, 2, 1, 1, 2)
+    assert r["failed_tests"] == ["tests.test_ops::test_b[cuda]", "tests.test_ops::test_c[cuda]"]
+    assert gpu.read_junit(tmp_path / "missing.xml") == {}
+
+
+def test_a_phase_past_its_budget_is_interrupted_and_pytest_still_writes_junit(tmp_path, capsys):
+    (tmp_path / "test_slow.py").write_text(textwrap.dedent("""\
+        import time
+        def test_quick():
+            pass
+        def test_slow():
+            time.sleep(60)
+        """))
+    junit = tmp_path / "junit.xml"
+    start = time.perf_counter()
+    rc, seconds = gpu.run_process([sys.executable, "-m", "pytest", "-q", "-p", "no:cacheprovider",
+                                   str(tmp_path / "test_slow.py"), f"--junitxml={junit}"],
+                                  timeout=8)
+    assert rc is None and time.perf_counter() - start < 8 + gpu.GRACE + 5
+    assert "past its budget" in capsys.readouterr().out
+    r = gpu.read_junit(junit)
+    assert r.get("passed", 0) >= 1  # test_quick is in the report of the interrupted run
+
+
+@pytest.mark.parametrize("error, status", [(KeyboardInterrupt, "timeout"),
+                                           (ValueError, "failed")])
+def test_a_phase_that_stops_keeps_what_it_saved(tmp_path, monkeypatch, error, status):
+    def phase(dry_run, save):
+        save({"measured": 1.5})
+        raise error("stopped")
+    monkeypatch.setitem(gpu.PHASES, "smoke", phase)
+    path = tmp_path / "phase.json"
+    assert gpu.child("smoke", str(path), dry_run=True) == 1
+    result = json.loads(path.read_text())
+    assert result["status"] == status and result["measured"] == 1.5
+    assert "stopped" in result["error"]
+
+
+def test_dry_run_reports_no_gpu_and_writes_its_files(tmp_path):
+    """The whole command on the CPU: every phase runs, nothing crashes for want of CuPy."""
+    env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"} | {"OUT": str(tmp_path)}
+    res = subprocess.run([sys.executable, "-m", "benchmarks", "gpu", "--dry-run"], cwd=ROOT,
+                         env=env, capture_output=True, text=True, timeout=240)
+    assert res.returncode == 0, res.stdout[-3000:] + res.stderr[-3000:]
+    results = json.loads((tmp_path / "gpu-results.json").read_text())
+    status = {name: r["status"] for name, r in results["phases"].items()}
+    gpu_there = mg.cuda.is_available()
+    assert status["environment"] == "ok"
+    assert results["phases"]["environment"]["minigrad_from_repo"]
+    if not gpu_there:
+        assert status == {"environment": "ok", "smoke": "no GPU", "benchmark": "no GPU",
+                          "tests": "no GPU"}
+    bench = results["phases"]["benchmark"]["gpu_mlp"]
+    assert bench["max_abs_param_diff_after_3_steps"] < 1e-5
+    assert all(ms["minigrad"] > 0 for ms in bench["ms"].values())
+    assert results["phases"]["tests"]["tests"] >= 1  # the JUnit report was written and read
+    assert (tmp_path / "junit-cuda.xml").exists()
+    report = (tmp_path / "gpu-report.txt").read_text()
+    assert "== summary: python -m benchmarks gpu --dry-run ==" in report
+    assert res.stdout.endswith(report[-200:])  # the report is what was printed
+    assert not list(tmp_path.glob(".phase-*"))
