@@ -397,9 +397,9 @@ def key_numbers(name: str, r: dict) -> str:
         return r.get("summary", "")
     if name == "smoke":
         return "; ".join(
-            f"{o}: loss {r[o]['loss_first']:.3f}->{r[o]['loss_last']:.3f}"
-            + (f", cuda-cpu loss rel {r[o]['loss_max_rel_diff']:.1e}, params abs "
-               f"{r[o]['param_max_abs_diff']:.1e}" if "loss_max_rel_diff" in r[o] else "")
+            (f"{o}: cuda vs cpu, loss rel diff {r[o]['loss_max_rel_diff']:.1e}, param abs "
+             f"diff {r[o]['param_max_abs_diff']:.1e}" if "loss_max_rel_diff" in r[o] else
+             f"{o}: loss {r[o]['loss_first']:.3f}->{r[o]['loss_last']:.3f} (cpu only)")
             for o in ("SGD", "Adam") if o in r)
     if name == "benchmark":
         res = r.get("gpu_mlp", {})

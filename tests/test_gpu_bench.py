@@ -148,3 +148,57 @@ def test_dry_run_reports_no_gpu_and_writes_its_files(tmp_path):
     assert "== summary: python -m benchmarks gpu --dry-run ==" in report
     assert res.stdout.endswith(report[-200:])  # the report is what was printed
     assert not list(tmp_path.glob(".phase-*"))
+
+
+def test_environment_reads_what_cupy_reports(monkeypatch):
+    """The calls made to CuPy on the GPU machine, against a stand-in that answers like it."""
+    from types import SimpleNamespace as NS
+    synced = []
+    device = NS(compute_capability="90", synchronize=lambda: synced.append(True))
+    runtime = NS(runtimeGetVersion=lambda: 13020, driverGetVersion=lambda: 13010,
+                 getDeviceCount=lambda: 1,
+                 getDeviceProperties=lambda i: {"name": b"NVIDIA H100 80GB HBM3",
+                                                "totalGlobalMem": 85 * 2**30})
+    fake = NS(__version__="14.2.0", cuda=NS(runtime=runtime, Device=lambda i=None: device),
+              show_config=lambda: print("CuPy Version          : 14.2.0"))
+    monkeypatch.setitem(sys.modules, "cupy", fake)
+    monkeypatch.delenv("CUPY_TF32", raising=False)
+    info = gpu._cupy_info()
+    assert info == {"cupy": "14.2.0", "cuda_runtime": "13.2", "cuda_driver": "13.1",
+                    "gpu_count": 1, "gpu_name": "NVIDIA H100 80GB HBM3", "gpu_memory_gib": 85.0,
+                    "compute_capability": "90", "CUPY_TF32": "unset (off)",
+                    "cupy_config": "CuPy Version          : 14.2.0"}
+    xp, sync = gpu_mlp.array_module("cuda")
+    sync()
+    assert xp is fake and synced == [True]
+
+
+def test_summary_of_a_gpu_run(capsys, tmp_path):
+    """The summary table from the results a GPU run would produce (made up numbers)."""
+    ms = {"784-4096-4096-10 batch 8192": {"cupy (by hand)": 20.9, "minigrad": 22.0,
+                                          "pytorch": 19.7},
+          "784-256-256-10 batch 1024": {"cupy (by hand)": 0.3, "minigrad": 0.9}}
+    results = {"dry_run": False, "out": str(tmp_path), "phases": {
+        "environment": {"status": "ok", "seconds": 9, "budget_s": 40,
+                        "summary": "NVIDIA H100; CUDA runtime 13.2"},
+        "smoke": {"status": "ok", "seconds": 5, "budget_s": 60,
+                  "SGD": {"loss_first": 1.6, "loss_last": 1.2, "loss_max_rel_diff": 2e-7,
+                          "param_max_abs_diff": 3e-8, "params_close": True},
+                  "Adam": {"loss_first": 1.6, "loss_last": 1.0, "loss_max_rel_diff": 4e-7,
+                           "param_max_abs_diff": 1e-7, "params_close": True}},
+        "benchmark": {"status": "ok", "seconds": 50, "budget_s": 110, "gpu_mlp": {
+            "device": "cuda", "floor": "cupy (by hand)", "ms": ms,
+            "max_abs_param_diff_after_3_steps": 1e-8,
+            "targets": [timing.target("784-4096-4096-10 batch 8192: minigrad <= 1.1x cupy",
+                                      "22.00 vs 20.90 ms = 1.05x", True)]}},
+        "tests": {"status": "failed", "seconds": 120, "budget_s": 250, "tests": 2446,
+                  "passed": 2400, "failures": 1, "errors": 0, "skipped": 45,
+                  "failed_tests": ["tests.test_ops::test_x[cuda]"], "error": "pytest exit 1"}}}
+    gpu.print_summary(results, 190)
+    out = capsys.readouterr().out
+    assert "784-4096-4096-10 batch 8192: minigrad 22.00 ms / cupy 20.90 ms = 1.05x, torch 19.70" \
+        in out
+    assert "2446 tests: 2400 passed, 1 failed" in out and "failed: tests.test_ops::test_x[cuda]" \
+        in out
+    assert "SGD: cuda vs cpu, loss rel diff 2.0e-07, param abs diff 3.0e-08" in out
+    assert "MET" in out and "junit-cuda.xml" in out
