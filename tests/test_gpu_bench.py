@@ -202,3 +202,16 @@ def test_summary_of_a_gpu_run(capsys, tmp_path):
         in out
     assert "SGD: cuda vs cpu, loss rel diff 2.0e-07, param abs diff 3.0e-08" in out
     assert "MET" in out and "junit-cuda.xml" in out
+
+
+def test_benchmark_still_times_the_floor_when_minigrad_fails(monkeypatch, capsys):
+    def broken(*args, **kwargs):
+        raise RuntimeError("no kernel for this")
+    monkeypatch.setattr(gpu_mlp, "make_step", broken)
+    monkeypatch.setattr(gpu_mlp, "check_same_update", broken)
+    saved = []
+    res = gpu_mlp.run(quick=True, device="cpu", torch=False, save=saved.append)
+    assert all(list(ms) == ["numpy (by hand)"] for ms in res["ms"].values())
+    assert len(res["errors"]) == 1 + len(res["ms"]) and saved
+    line = gpu._bench_line(next(iter(res["ms"].values())), res["floor"])
+    assert line.startswith("minigrad failed; numpy ")
