@@ -492,17 +492,20 @@ def main(argv: list[str] | None = None) -> int:
               f"repository {ROOT}, output {out} ==")
         print("budgets (s): " + ", ".join(f"{k} {v}" for k, v in BUDGETS.items())
               + f" (+ what is left); all done by {DEADLINE + GRACE} s\n")
-        for name in ("environment", "smoke", "benchmark"):
-            print(f"\n== {name} (budget {budget(name):.0f} s) ==")
-            record(name, run_phase(name, budget(name), out, args.dry_run))
-        print(f"\n== tests: the cuda tests, JUnit report (budget {budget('tests'):.0f} s) ==")
-        gpu = phases["environment"].get("gpu_available")  # None when that phase failed early
-        try:
-            record("tests", run_tests(budget("tests"), out, gpu if gpu is not None else True,
-                                      args.dry_run))
-        except Exception as e:
-            traceback.print_exc()
-            record("tests", {"status": "failed", "error": f"{type(e).__name__}: {e}"})
+        for name in ("environment", "smoke", "benchmark", "tests"):
+            seconds = budget(name)
+            print(f"\n== {name}{': the cuda tests, JUnit report' * (name == 'tests')} "
+                  f"(budget {seconds:.0f} s) ==")
+            try:
+                if name == "tests":
+                    gpu = phases["environment"].get("gpu_available")  # None: unknown
+                    record(name, run_tests(seconds, out, True if gpu is None else gpu,
+                                           args.dry_run))
+                else:
+                    record(name, run_phase(name, seconds, out, args.dry_run))
+            except Exception as e:  # in this process: report it and go on
+                traceback.print_exc()
+                record(name, {"status": "failed", "error": f"{type(e).__name__}: {e}"})
         results["total_s"] = round(time.perf_counter() - start, 1)
         ok = ("ok", "no GPU") if args.dry_run else ("ok",)
         results["all_ok"] = all(r.get("status") in ok for r in phases.values())
