@@ -286,6 +286,14 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-torch", action="store_true", help="leave PyTorch out")
     ap.add_argument("--json", metavar="PATH", help="also write the results to PATH")
     args = ap.parse_args(argv)
+    if args.device != "cpu":
+        import minigrad as mg
+        try:
+            mg.cuda.require()
+        except RuntimeError as e:
+            print(f"no GPU: {e}\n(python -m benchmarks gpu_mlp --device cpu runs the same code "
+                  "on NumPy)")
+            return 1
     result = run(args.quick, args.device, not args.no_torch)
     if args.json:
         timing.write_json(args.json, {"environment": timing.environment(), "gpu_mlp": result})
