@@ -46,9 +46,10 @@ ROOT = timing.ROOT
 BUDGETS = {"environment": 40, "smoke": 60, "benchmark": 110, "tests": 130}
 DEADLINE = 335
 GRACE = 10  # after an interrupt, seconds for a phase to write what it has before it is killed
-# Left out of the cuda tests: notebooks (Jupyter, nbval), Graphviz drawings, build checks.
+# Left out of the cuda tests: notebooks (Jupyter, nbval), Graphviz drawings, the build
+# edition's checks, and this command's own tests.
 NOT_CUDA_TESTS = ("test_course.py", "test_build_checks.py", "test_edition.py",
-                  "test_student.py", "test_viz.py", "test_gpu_bench.py")
+                  "test_student.py", "test_viz.py", "test_gpu_bench.py", "build")
 SMOKE_SIZES = (20, 64, 64, 5)
 SMOKE_STEPS = 20
 LOSS_RTOL = 1e-4
