@@ -178,18 +178,23 @@ def peak_rss_bytes() -> int:
 
 # ------------------------------------------------------------------------- a clean process
 def isolated(module: str, function: str, *args, env: dict | None = None,
-             echo: bool = False) -> object:
+             echo: bool = False, timeout: float | None = None) -> object:
     """``benchmarks.<module>.<function>(*args)`` in a fresh Python process; its JSON result.
 
     For what a shared process would spoil: PyTorch's OpenMP threads spin after each op and take
     the cores from NumPy's BLAS threads; RSS never shrinks back once a process has used memory.
-    With ``echo`` what the child prints is passed on. None if the child failed.
+    With ``echo`` what the child prints is passed on. None if the child failed or ran past
+    ``timeout`` seconds.
     """
     code = (f"import json, sys; sys.path.insert(0, {str(ROOT)!r}); "
             f"from benchmarks import {module} as m; "
             f"print('\\n' + json.dumps(m.{function}(*json.loads(sys.argv[1]))))")
-    res = subprocess.run([sys.executable, "-c", code, json.dumps(args)], capture_output=True,
-                         text=True, env=env)
+    try:
+        res = subprocess.run([sys.executable, "-c", code, json.dumps(args)], capture_output=True,
+                             text=True, env=env, timeout=timeout)
+    except subprocess.TimeoutExpired:
+        sys.stderr.write(f"benchmarks.{module}.{function} ran past {timeout} s: stopped\n")
+        return None
     if res.returncode != 0:
         sys.stderr.write(res.stderr[-2000:])
         return None
