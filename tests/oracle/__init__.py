@@ -5,7 +5,8 @@ A test asks the ``oracle`` fixture (tests/conftest.py) for what PyTorch gives:
     t_out = oracle(lambda torch: torch.tensor(data).exp())
 
 ``fn(torch)`` runs PyTorch and returns what the test compares: tensors, numbers, strings,
-dtypes, tuples, lists, dicts of them; or it raises. The oracle answers with a *snapshot*:
+dtypes, tuples, lists, dicts of them; or it raises. ``repr=True`` keeps the tensors' reprs;
+``values=False`` keeps only their shape, dtype and flags (random or uninitialised values). The oracle answers with a *snapshot*:
 tensors become ``Recorded`` objects (values, dtype, shape, requires_grad, grad_fn's names), and
 an error is raised again with PyTorch's type and message. The snapshot is the same object
 whether it comes from a live PyTorch or from the recording, so a test has one code path.
@@ -95,8 +96,9 @@ class Recorded:
     """A tensor PyTorch returned, as far as tests look at it."""
 
     def __init__(self, values: np.ndarray, dtype: str, requires_grad: bool = False,
-                 grad_fn: "tuple[str, str] | None" = None):
+                 grad_fn: "tuple[str, str] | None" = None, text: "str | None" = None):
         self.values = values
+        self.text = text  # PyTorch's repr, where the test asked for it (oracle(fn, repr=True))
         self.dtype = RecordedDtype(dtype)
         self.shape = tuple(values.shape)
         self.requires_grad = requires_grad
@@ -134,6 +136,8 @@ class Recorded:
         return self.grad_fn is None
 
     def __repr__(self) -> str:
+        if self.text is not None:
+            return self.text
         return (f"Recorded({self.values.tolist()!r}, dtype={self.dtype}, "
                 f"requires_grad={self.requires_grad}, grad_fn={self.grad_fn!r})")
 
@@ -143,8 +147,9 @@ def _is_torch_tensor(v) -> bool:
         v, "detach")
 
 
-def snapshot(v):
-    """What PyTorch returned, as plain values and ``Recorded`` tensors."""
+def snapshot(v, reprs: bool = False, values: bool = True):
+    """What PyTorch returned, as plain values and ``Recorded`` tensors (with their repr; with
+    zeros for values where they are random or uninitialised: ``values=False``)."""
     if isinstance(v, (Recorded, RecordedDtype, RecordedNode)):
         return v
     if _is_torch_tensor(v):
@@ -152,8 +157,10 @@ def snapshot(v):
         if str(t.dtype) == "torch.bfloat16":
             t = t.float()
         g = v.grad_fn
-        return Recorded(np.array(t.numpy()), str(v.dtype), bool(v.requires_grad),
-                        None if g is None else (type(g).__name__, g.name()))
+        return Recorded(np.array(t.numpy()) if values else np.zeros(t.shape, t.numpy().dtype),
+                        str(v.dtype), bool(v.requires_grad),
+                        None if g is None else (type(g).__name__, g.name()),
+                        repr(v) if reprs else None)
     if type(v).__name__ == "dtype" and type(v).__module__ == "torch":
         return RecordedDtype(str(v))
     if type(v).__name__ == "Size" and isinstance(v, tuple):
@@ -163,11 +170,11 @@ def snapshot(v):
     if isinstance(v, np.ndarray):
         return np.array(v)
     if isinstance(v, dict):
-        return {k: snapshot(x) for k, x in v.items()}
+        return {k: snapshot(x, reprs, values) for k, x in v.items()}
     if isinstance(v, tuple):  # named tuples and torch.return_types too
-        return tuple(snapshot(x) for x in v)
+        return tuple(snapshot(x, reprs, values) for x in v)
     if isinstance(v, list):
-        return [snapshot(x) for x in v]
+        return [snapshot(x, reprs, values) for x in v]
     if v is None or isinstance(v, (bool, int, float, str)):
         return v
     if isinstance(v, type):
@@ -221,9 +228,9 @@ def differences(a, b, where: str = "result") -> list[str]:
         return [] if a.as_tuple() == b.as_tuple() else [f"{where}: {a.as_tuple()} vs "
                                                         f"{b.as_tuple()}"]
     if isinstance(a, Recorded):
-        mine = (str(a.dtype), a.shape, a.requires_grad,
+        mine = (str(a.dtype), a.shape, a.requires_grad, a.text,
                 None if a.grad_fn is None else (type(a.grad_fn).__name__, a.grad_fn.name()))
-        theirs = (str(b.dtype), b.shape, b.requires_grad,
+        theirs = (str(b.dtype), b.shape, b.requires_grad, b.text,
                   None if b.grad_fn is None else (type(b.grad_fn).__name__, b.grad_fn.name()))
         if mine != theirs:
             return [f"{where}: {mine} vs {theirs}"]
@@ -269,6 +276,8 @@ def _encode(v, arrays: dict, prefix: str):
             out["requires_grad"] = True
         if v.grad_fn is not None:
             out["grad_fn"] = [type(v.grad_fn).__name__, v.grad_fn.name()]
+        if v.text is not None:
+            out["repr"] = v.text
         return out
     if isinstance(v, RecordedError):
         return {"error": v.type_name, "base": v.base, "message": v.message}
@@ -298,7 +307,7 @@ def _decode(v, arrays):
     if "tensor" in v:
         values = arrays[v["tensor"]]
         return Recorded(values, v["dtype"], v.get("requires_grad", False),
-                        tuple(v["grad_fn"]) if "grad_fn" in v else None)
+                        tuple(v["grad_fn"]) if "grad_fn" in v else None, v.get("repr"))
     if "error" in v:
         return RecordedError(v["error"], v["base"], v["message"])
     if "dtype" in v:
@@ -419,7 +428,7 @@ class Oracle:
             self._calls += 1
         return f"{self._base} {key}"
 
-    def __call__(self, fn, key: "str | None" = None):
+    def __call__(self, fn, key: "str | None" = None, repr: bool = False, values: bool = True):
         import pytest
         key = self.key(key)
         torch = live_torch()
@@ -432,7 +441,7 @@ class Oracle:
             got = entries[key]
         else:
             try:
-                got = snapshot(fn(torch))
+                got = snapshot(fn(torch), repr, values)
             except Exception as exc:  # noqa: BLE001 - PyTorch's error is the answer
                 got = RecordedError.of(exc)
             if RECORDING:
@@ -456,10 +465,15 @@ class Oracle:
 
 
 def session_finish(session) -> None:
-    """Record mode: write what was recorded (called from tests/conftest.py)."""
+    """Record mode: write the recording (called from tests/conftest.py). The entries of the
+    tests that ran are replaced; those of tests that didn't run (other files, ``-k``) kept."""
     if not RECORDING or not _recorded_now:
         return
-    path = save(_recorded_now, os.environ.get("MINIGRAD_ORACLE_COMMAND", RECORD_COMMAND))
+    ran = {test_key(item) for item in session.items}
+    _, old = load()
+    entries = {k: v for k, v in old.items() if k.rsplit(" ", 1)[0] not in ran}
+    entries.update(_recorded_now)
+    path = save(entries, os.environ.get("MINIGRAD_ORACLE_COMMAND", RECORD_COMMAND))
     size = sum(p.stat().st_size for p in (path, path.with_suffix(".npz")))
-    sys.stderr.write(f"\noracle: {len(_recorded_now)} entries written to {path} and its .npz "
-                     f"({size / 1e6:.2f} MB)\n")
+    sys.stderr.write(f"\noracle: {len(_recorded_now)} entries recorded, {len(entries)} in all, "
+                     f"written to {path} and its .npz ({size / 1e6:.2f} MB)\n")

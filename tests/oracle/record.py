@@ -6,7 +6,8 @@ Runs every test file that uses the ``oracle`` fixture with ``MINIGRAD_ORACLE=rec
 oracle call runs PyTorch and keeps what it returned; at the end the whole recording is written
 anew to tests/oracle/torch-<version>.json (readable) and .npz (the values). Tests that fail
 are reported as usual (a recording says what PyTorch does, whatever minigrad does); extra
-arguments go to pytest. Commit both files.
+arguments go to pytest: test files or ``-k`` record only those tests (the others' entries are
+kept). Commit both files.
 """
 from __future__ import annotations
 
@@ -31,7 +32,8 @@ def main(argv: list[str]) -> int:
         import torch
     except ModuleNotFoundError:
         sys.exit("recording needs PyTorch: pip install torch (the version CI pins)")
-    files = oracle_test_files()
+    files = [a for a in argv if a.startswith("tests/")] or oracle_test_files()
+    argv = [a for a in argv if not a.startswith("tests/")]
     print(f"recording PyTorch {torch.__version__} for {len(files)} files: {' '.join(files)}")
     env = {**os.environ, "MINIGRAD_ORACLE": "record",
            "MINIGRAD_ORACLE_COMMAND": "python tests/oracle/record.py"}
