@@ -3,7 +3,7 @@
 Sections
   1. Notebook cells tagged ``gpu``: skipped when CuPy sees no CUDA device.
   2. Fixtures: ``device`` (every available device), ``fast_path`` (switched on), ``torch``
-     (the oracle, or skip)
+     (PyTorch, or skip), ``oracle`` (PyTorch's results, live or recorded: tests/oracle/)
 
 `make test` runs nbval with this file loaded as well (see the Makefile), so the hook
 in section 1 applies to the notebooks under notebooks/.
@@ -95,3 +95,17 @@ def fast_path(monkeypatch):
 def torch():
     """PyTorch as the oracle; tests that need it are skipped where it isn't installed."""
     return pytest.importorskip("torch")
+
+
+@pytest.fixture
+def oracle(request):
+    """PyTorch's results: live where it is installed (and checked against the recording in
+    tests/oracle/), recorded where it is not. ``oracle(lambda torch: ...)``; see tests/oracle."""
+    from oracle import Oracle
+    return Oracle(request.node)
+
+
+def pytest_sessionfinish(session, exitstatus):
+    """``python tests/oracle/record.py`` (MINIGRAD_ORACLE=record): write the recording."""
+    import oracle as _oracle
+    _oracle.session_finish(session)
