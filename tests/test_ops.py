@@ -754,9 +754,10 @@ def test_backward(case, dtype, device, torch):
     ups = [rng.standard_normal(tuple(t.shape)).astype(str(t.dtype).replace("torch.", ""))
            for t in t_out]
     if len(m_out) == 1:
-        minigrad.autograd.backward(m_out, [minigrad.tensor(ups[0], device=device)])
+        # (on the output's device: zeros[1]=v writes a cuda v into a cpu tensor)
+        minigrad.autograd.backward(m_out, [minigrad.tensor(ups[0], device=m_out[0].device)])
     else:  # sum(out_k * up_k): the same vector-Jacobian product (one scalar loss)
-        sum((o * minigrad.tensor(u, device=device)).sum() for o, u in zip(m_out, ups)).backward()
+        sum((o * minigrad.tensor(u, device=o.device)).sum() for o, u in zip(m_out, ups)).backward()
     torch.autograd.backward(t_out, [torch.tensor(u) for u in ups])
     for i, (m, t) in enumerate(zip(m_in, t_in)):
         if t.grad is None:

@@ -16,8 +16,8 @@ tests/conftest.py installs it as ``cupy`` (and ``cupyx``) when no real CuPy sees
 """
 from __future__ import annotations
 
+import builtins as _b  # (this module defines bool, sum, abs, ... as CuPy does)
 import functools
-import operator
 
 import numpy as np
 
@@ -49,7 +49,7 @@ def _wrap(r):
     """NumPy results become device arrays: a NumPy scalar (a reduction) becomes a 0-d array."""
     if isinstance(r, np.ndarray):
         return ndarray._of(r)
-    if isinstance(r, (np.generic, bool)):
+    if isinstance(r, (np.generic, _b.bool)):
         return ndarray._of(np.asarray(r))
     if isinstance(r, tuple):
         return tuple(_wrap(x) for x in r)
@@ -63,7 +63,7 @@ def _strict(x):
     if type(x) is ndarray:
         return x._a
     if isinstance(x, (np.ndarray, list, tuple)) or not (
-            x is None or isinstance(x, (int, float, complex, np.generic))):
+            x is None or isinstance(x, (_b.int, _b.float, _b.complex, np.generic))):
         raise TypeError(f"Unsupported type {type(x)}")
     return x
 
@@ -144,7 +144,7 @@ def _index(shape, key):
     dim, res = 0, []
     for k, p in enumerate(parts):
         if p is Ellipsis:
-            dim = len(shape) - sum(widths[k + 1:])
+            dim = len(shape) - _b.sum(widths[k + 1:])
         elif isinstance(p, np.ndarray) and p.dtype.kind in "iu" and dim < len(shape) and shape[dim]:
             p = p % shape[dim]
         res.append(p)
@@ -241,19 +241,19 @@ class ndarray:
 
     def __float__(self):
         _sync()
-        return float(self._a)
+        return _b.float(self._a)
 
     def __int__(self):
         _sync()
-        return int(self._a)
+        return _b.int(self._a)
 
     def __complex__(self):
         _sync()
-        return complex(self._a)
+        return _b.complex(self._a)
 
     def __bool__(self):
         _sync()
-        return bool(self._a)
+        return _b.bool(self._a)
 
     def __repr__(self):
         _sync()
@@ -299,7 +299,7 @@ class ndarray:
         if self._a.ndim == 0:
             raise TypeError("iteration over a 0-d array")
         return (ndarray._of(self._a[i:i + 1].reshape(self._a.shape[1:]))
-                for i in range(len(self._a)))
+                for i in _b.range(len(self._a)))
 
     def __getitem__(self, key):
         r = self._a[_index(self._a.shape, key)]
@@ -414,7 +414,7 @@ def asnumpy(a, stream=None, order="C", out=None, blocking=True):
 
 
 def get_array_module(*args):
-    return _this if any(type(a) is ndarray for a in args) else np
+    return _this if _b.any(type(a) is ndarray for a in args) else np
 
 
 def allclose(a, b, rtol=1e-05, atol=1e-08, equal_nan=False):
