@@ -302,8 +302,11 @@ class ndarray:
                 for i in _b.range(len(self._a)))
 
     def __getitem__(self, key):
-        r = self._a[_index(self._a.shape, key)]
-        return ndarray._of(np.asarray(r)) if isinstance(r, np.generic) else ndarray._of(r)
+        key = _index(self._a.shape, key)
+        r = self._a[key]
+        if isinstance(r, np.generic):  # CuPy's x[1] is a 0-d view into x, not a copied scalar
+            r = self._a[(key if isinstance(key, tuple) else (key,)) + (None,)].reshape(())
+        return ndarray._of(r)
 
     @_quiet
     def __setitem__(self, key, value):
