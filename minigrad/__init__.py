@@ -11,7 +11,8 @@ Layers, each importing only the ones before it:
 import builtins  # minigrad shadows int/bool/float below, as torch does
 
 from . import backend
-from .backend import device, manual_seed, seed, initial_seed, cuda
+from .backend import (device, manual_seed, seed, initial_seed, cuda, accelerator,
+                      set_default_device, get_default_device)
 from .backend.random import Generator
 from .tensor import (Tensor, Size, tensor, as_tensor, from_numpy, zeros, ones, empty, full,
                      zeros_like, ones_like, empty_like, full_like, rand_like, randn_like, arange,

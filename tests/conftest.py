@@ -2,14 +2,19 @@
 
 Sections
   1. Notebook cells tagged ``gpu``: skipped when CuPy sees no CUDA device.
-  2. Fixtures: ``device`` (every available device), ``fast_path`` (switched on), ``torch``
-     (PyTorch, or skip), ``oracle`` (PyTorch's results, live or recorded: tests/oracle/)
+     Then the CuPy stand-in (tests/fakecupy): installed as ``cupy`` when no real CuPy sees a GPU
+  2. Fixtures: ``device`` (cpu and cuda, the latter on a GPU or on the stand-in),
+     ``fast_path`` (switched on), ``torch`` (the oracle, or skip), ``oracle`` (PyTorch's results,
+     live or recorded: tests/oracle/), ``cupy_syncs``
 
 `make test` runs nbval with this file loaded as well (see the Makefile), so the hook
 in section 1 applies to the notebooks under notebooks/.
 """
 
 import functools
+import importlib.util
+import os
+import sys
 
 import pytest
 
@@ -29,6 +34,8 @@ GPU_TAG = "gpu"
 @functools.cache
 def _no_gpu_reason():
     """None if CuPy sees at least one CUDA device, else why not (checked once)."""
+    if importlib.util.find_spec("cupy") is None:
+        return "needs a GPU: CuPy is not installed"
     try:
         import cupy
     except Exception as exc:  # ImportError, or a broken CUDA install failing at import
@@ -40,6 +47,35 @@ def _no_gpu_reason():
     if count > 0:
         return None
     return "needs a GPU: CuPy sees no CUDA device"
+
+
+# ---------------------------------------------------------------------------------
+# 1b. The CuPy stand-in
+#
+# Without a GPU, the cuda side of every device-parametrized test still runs: on
+# tests/fakecupy, NumPy behind CuPy's rules (no implicit conversion to NumPy, no NumPy
+# operands in ufuncs, 0-d results, wrapping indices, only CuPy 14's names) and a count of
+# device-to-host syncs. With a real GPU, real CuPy is used and the stand-in stays out.
+# MINIGRAD_FAKE_CUPY=0 switches it off (cuda tests are then skipped without a GPU).
+# Notebooks run in their own kernels and never see it.
+# ---------------------------------------------------------------------------------
+
+def _install_fake_cupy() -> bool:
+    if os.environ.get("MINIGRAD_FAKE_CUPY", "1") == "0":
+        return False
+    here = os.path.dirname(os.path.abspath(__file__))
+    if here not in sys.path:
+        sys.path.insert(0, here)
+    import fakecupy
+    import fakecupy.cupyx
+    sys.modules.update({"cupy": fakecupy, "cupy.cuda": fakecupy.cuda,
+                        "cupy.random": fakecupy.random, "cupyx": fakecupy.cupyx})
+    return True
+
+
+# Decided once, at import: before any test module imports minigrad (which loads CuPy lazily).
+REAL_GPU_REASON = _no_gpu_reason()
+FAKE_CUPY = REAL_GPU_REASON is not None and _install_fake_cupy()
 
 
 def _cell_tags(item):
@@ -55,7 +91,7 @@ def pytest_collection_modifyitems(config, items):
     gpu_items = [item for item in items if GPU_TAG in _cell_tags(item)]
     if not gpu_items:
         return  # don't import CuPy (slow) unless a notebook asks for a GPU
-    reason = _no_gpu_reason()
+    reason = REAL_GPU_REASON  # (the real GPU: notebooks never run on the stand-in)
     if reason is not None:
         for item in gpu_items:
             item.add_marker(pytest.mark.skip(reason=reason))
@@ -68,18 +104,29 @@ def pytest_collection_modifyitems(config, items):
 def _devices():
     import minigrad
     params = [pytest.param("cpu", id="cpu")]
-    if minigrad.cuda.is_available():
+    if minigrad.cuda.is_available():  # a GPU, or the stand-in (section 0)
         params.append(pytest.param("cuda", id="cuda"))
     else:
         params.append(pytest.param("cuda", id="cuda", marks=pytest.mark.skip(
-            reason="no CUDA device visible to CuPy")))
+            reason="no CUDA device visible to CuPy (and MINIGRAD_FAKE_CUPY=0)")))
     return params
 
 
 @pytest.fixture(params=_devices())
 def device(request):
-    """Every device this machine has: cpu, and cuda when CuPy sees a GPU (else skipped)."""
+    """cpu and cuda: cuda on a GPU, else on the CuPy stand-in (skipped only when that is off)."""
     return request.param
+
+
+@pytest.fixture
+def cupy_syncs():
+    """The stand-in's count of device-to-host syncs, reset: ``cupy_syncs()`` reads it.
+    Skipped on a real GPU (CuPy counts nothing)."""
+    if not FAKE_CUPY:
+        pytest.skip("counting syncs needs the CuPy stand-in (tests/fakecupy)")
+    import fakecupy
+    fakecupy.syncs = 0
+    return lambda: fakecupy.syncs
 
 
 @pytest.fixture

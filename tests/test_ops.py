@@ -769,9 +769,10 @@ def test_backward(case, dtype, device, oracle):
     assert len(m_out) == len(t_out) > 0
     ups = _upstream(case, t_out)
     if len(m_out) == 1:
-        minigrad.autograd.backward(m_out, [minigrad.tensor(ups[0], device=device)])
+        # (on the output's device: zeros[1]=v writes a cuda v into a cpu tensor)
+        minigrad.autograd.backward(m_out, [minigrad.tensor(ups[0], device=m_out[0].device)])
     else:  # sum(out_k * up_k): the same vector-Jacobian product (one scalar loss)
-        sum((o * minigrad.tensor(u, device=device)).sum() for o, u in zip(m_out, ups)).backward()
+        sum((o * minigrad.tensor(u, device=o.device)).sum() for o, u in zip(m_out, ups)).backward()
     for i, (m, t_grad) in enumerate(zip(m_in, t_grads)):
         if t_grad is None:
             assert m.grad is None, f"input {i} should get no gradient"

@@ -50,6 +50,7 @@ class BackwardNode(Node):
     _non_differentiable = None
     _edge_args = ()           # which forward argument each edge belongs to
     _input_meta = ()          # per edge: (shape, dtype) its gradient must have, or None
+    _input_devices = None     # a custom Function's: per argument, the device of its gradient
 
     def save_for_backward(self, *tensors: "Tensor | None") -> None:
         """Keep these tensors (inputs or outputs) for backward; they are checked against later
@@ -121,6 +122,12 @@ class BackwardNode(Node):
                                f"with {list(shape)}")
         if g._data.dtype != dtype:  # a float32 input gets a float32 gradient
             g = g.to(dtype=_dtype_of(dtype))
+        if self._input_devices is not None and g._device != self._input_devices[i]:
+            dev = self._input_devices[i]
+            if g._data.ndim:  # (a 0-d gradient is moved, as PyTorch's engine moves it)
+                raise RuntimeError(f"Function {self.name()} returned an invalid gradient at "
+                                   f"index {i} - expected device {dev} but got {g._device}")
+            g = g.to(dev)
         return g
 
     def _zeros_for_missing(self, grad_outputs: tuple) -> tuple:
@@ -165,6 +172,9 @@ class Function:
         if cls.__dict__.get("_node_fullname"):
             attrs["name"] = lambda self, _n=cls._node_fullname: _n
         cls._backward_cls = type(name, (BackwardNode,), attrs)
+        # A custom Function's gradients are checked for their device too (minigrad's own ops
+        # compute theirs with Tensor code on the input's device: they skip the check)
+        cls._checks_devices = not cls.__module__.startswith("minigrad.")
 
     @staticmethod
     def forward(ctx: BackwardNode, *args: Any) -> Any:
@@ -218,6 +228,8 @@ def _record(ctx: BackwardNode, args: tuple, out: Any) -> Any:
     ctx.next_functions, ctx._edge_args, ctx._input_meta = (
         tuple(edges), tuple(edge_args), tuple(meta))
     ### END SOLUTION
+    if ctx._forward_cls._checks_devices:
+        ctx._input_devices = tuple([a._device if isinstance(a, Tensor) else None for a in args])
     ctx._seq = next_sequence_number()
     if anomaly.state.enabled:
         ctx._trace = traceback.format_stack()[:-2]

@@ -132,8 +132,12 @@ class AccumulateGrad(Node):
         return "torch::autograd::AccumulateGrad"  # PyTorch's C++ name, as it reports it
 
     def apply(self, grad_outputs: tuple) -> tuple:
-        if grad_outputs[0] is not None:
-            _accumulate_into(self.variable, grad_outputs[0])
+        g = grad_outputs[0]
+        if g is not None:
+            if g._device is not self.variable._device and g._device != self.variable._device:
+                # a CPU 0-d tensor used in a CUDA op got a CUDA gradient: PyTorch moves it
+                g = g.to(self.variable._device)
+            _accumulate_into(self.variable, g)
         return ()
 
     def _run_tensor_hooks(self, grads: list) -> None:

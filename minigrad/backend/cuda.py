@@ -3,6 +3,8 @@ from __future__ import annotations
 
 _cupy = None
 _import_error: Exception | None = None
+_ready = False  # CuPy imported and a GPU seen: require() then costs one test (Tensor.xp calls it)
+_peak = 0       # the most bytes seen in use (CuPy's pool keeps no peak: see max_memory_allocated)
 
 INSTALL_HINT = ("install CuPy for your CUDA driver: `pip install cupy-cuda12x` (CUDA 12) or "
                 "`pip install cupy-cuda13x` (CUDA 13), or `pip install -e .[gpu]`")
@@ -39,6 +41,7 @@ def synchronize(device=None) -> None:
     """Wait for all work queued on the GPU (timings are meaningless without it): on
     ``device`` (``'cuda:N'``, ``minigrad.device('cuda', N)`` or ``N``), else the current GPU."""
     require().cuda.Device(_gpu_index(device)).synchronize()
+    memory_allocated()  # (a point where the peak is sampled)
 
 
 def _gpu_index(spec) -> "int | None":
@@ -53,6 +56,9 @@ def _gpu_index(spec) -> "int | None":
 
 def require():
     """Return the CuPy module or raise an error that says what is missing and how to fix it."""
+    global _ready
+    if _ready:
+        return _cupy
     cp = _load()
     if cp is None:
         raise RuntimeError("CUDA was requested but CuPy, which minigrad uses for the GPU, could "
@@ -60,7 +66,45 @@ def require():
     if device_count() == 0:
         raise RuntimeError("CUDA was requested but CuPy sees no CUDA GPU on this machine "
                            "(no NVIDIA driver or no device); use device='cpu'")
+    _ready = True
     return cp
+
+
+def current_device() -> int:
+    """The index of the current GPU."""
+    return int(require().cuda.runtime.getDevice())
+
+
+def memory_allocated(device=None) -> int:
+    """Bytes held by live GPU arrays (CuPy's memory pool's ``used_bytes``)."""
+    global _peak
+    used = int(require().get_default_memory_pool().used_bytes())
+    _peak = max(_peak, used)
+    return used
+
+
+def max_memory_allocated(device=None) -> int:
+    """The peak of ``memory_allocated`` since the start or ``reset_peak_memory_stats()``.
+    CuPy's pool keeps no peak: minigrad samples it here, in ``memory_allocated`` and in
+    ``synchronize``, so call one of them where the peak is (after a forward pass, say)."""
+    memory_allocated()
+    return _peak
+
+
+def reset_peak_memory_stats(device=None) -> None:
+    global _peak
+    _peak = 0
+    memory_allocated()
+
+
+def memory_reserved(device=None) -> int:
+    """Bytes the memory pool holds from the driver (``total_bytes``)."""
+    return int(require().get_default_memory_pool().total_bytes())
+
+
+def empty_cache() -> None:
+    """Give the pool's unused blocks back to the driver."""
+    require().get_default_memory_pool().free_all_blocks()
 
 
 def manual_seed(seed: int) -> None:

@@ -14,8 +14,8 @@ _TORCH_DEVICE_TYPES = ("cpu, cuda, ipu, xpu, mkldnn, opengl, opencl, ideep, hip,
 class device:
     """Where a tensor's data lives, like ``torch.device``: a type (``cpu``/``cuda``) and an index.
 
-    Asking for ``cuda`` on a machine without CuPy or without a GPU fails here, at once, with
-    what to install, rather than later inside some array operation."""
+    As ``torch.device("cuda")``, a cuda device is only a name: it is built (and printed) on any
+    machine. Putting data on it without CuPy or a GPU fails, saying what to install."""
 
     __slots__ = ("type", "index")
 
@@ -33,8 +33,6 @@ class device:
             raise RuntimeError(f"minigrad runs on 'cpu' and 'cuda' devices only, not '{kind}'")
         if colon and not idx.isdigit():
             raise RuntimeError(f"Invalid device string: '{spec}'")
-        if kind == "cuda":
-            _cuda.require()  # raises, saying how to install CuPy, when there is no GPU to use
         self.type = kind
         self.index = int(idx) if colon else index
 
@@ -60,16 +58,30 @@ class device:
 
 
 cpu = device("cpu")
+_default = cpu  # where factory functions put tensors without device=: set_default_device
+
+
+def set_default_device(spec: "str | device | None") -> None:
+    """Where ``zeros``, ``randn``, ``tensor``, layers' parameters, ... go without ``device=``
+    (``None`` gives the CPU back), like ``torch.set_default_device``."""
+    global _default
+    _default = cpu if spec is None else parse_device(spec)
+
+
+def get_default_device() -> device:
+    return _default
 
 
 def parse_device(spec: "str | device | None") -> device:
-    """Normalise a user's ``device=`` argument; ``cuda`` means the current GPU, ``cuda:0``."""
+    """Normalise a user's ``device=`` argument; ``cuda`` means the current GPU, ``cuda:0``.
+    Allocating on cuda starts here: without CuPy or a GPU this raises what to install."""
     if spec is None:
-        return cpu
+        return _default
     d = spec if isinstance(spec, device) else device(spec)
     if d == cpu:
         return cpu  # the one cpu device object: comparing tensors' devices is then `is`
     if d.type == "cuda":
+        _cuda.require()  # raises, saying how to install CuPy, when there is no GPU to use
         if d.index is None:
             d = device("cuda", _cuda.require().cuda.runtime.getDevice())
         if d.index >= _cuda.device_count():

@@ -41,9 +41,20 @@ def result_dtype(*xs) -> np.dtype:
 
 
 def check_device(a: Tensor, b: Tensor) -> None:
-    if a._device is not b._device and a._device != b._device and a._data.ndim and b._data.ndim:
+    """Both on one device, or one of them a CPU 0-d tensor: PyTorch passes those into CUDA
+    kernels as numbers (``cuda_x * torch.tensor(2.)``). A CUDA 0-d tensor is no number for
+    a CPU kernel."""
+    if a._device is not b._device and a._device != b._device and not (
+            (a._data.ndim == 0 and a._device.type == "cpu") or
+            (b._data.ndim == 0 and b._device.type == "cpu")):
         raise RuntimeError("Expected all tensors to be on the same device, but found at least "
                            f"two devices, {a._device} and {b._device}!")
+
+
+def _moved(x: Tensor, dev):
+    """The array of a CPU 0-d tensor, copied to ``dev`` (a CuPy ufunc takes no NumPy array)."""
+    from ..backend import to_device
+    return x._data if x._device == dev else to_device(x._data, dev)
 
 
 # The types PyTorch's Python layer renames in error messages (processErrorMsg in
@@ -65,11 +76,12 @@ def operands(a, b):
     """Arrays for a binary op (Python numbers stay numbers), its result dtype and device."""
     if isinstance(a, Tensor):
         if isinstance(b, Tensor):
-            if a._device is not b._device:
-                check_device(a, b)
             dt = a._data.dtype if a._data.dtype == b._data.dtype else result_dtype(a, b)
-            dev = a._device if a._data.ndim or not b._data.ndim else b._device
-            return a._data, b._data, dt, dev
+            if a._device is not b._device and a._device != b._device:
+                check_device(a, b)  # one is a CPU 0-d tensor: the result is on the other's device
+                dev = b._device if a._device.type == "cpu" and not a._data.ndim else a._device
+                return _moved(a, dev), _moved(b, dev), dt, dev
+            return a._data, b._data, dt, a._device
         # the common case first: a float tensor and a Python number keep the tensor's dtype
         kind_b = type(b)
         if a._data.dtype.kind == "f" and (kind_b is float or kind_b is int):

@@ -110,9 +110,12 @@ class Index(Function):
         ctx.index, ctx.shape = index, a._data.shape
         r = a._data[index]
         if _is_basic(index):
-            t = Tensor._make(r if hasattr(r, "shape") and not isinstance(r, np.generic)
-                             else np.asarray(r), a._device)
-            if isinstance(r, np.ndarray) and r.base is not None:
+            if isinstance(r, np.generic):  # NumPy gives x[1] as a copied scalar: take a 0-d
+                # view instead, so that x[1].mul_(2) writes into x (as PyTorch's select does)
+                r = a._data[(index if isinstance(index, tuple) else (index,)) + (None,)]
+                r = r.reshape(())
+            t = Tensor._make(r, a._device)
+            if r.base is not None:  # a view (NumPy and CuPy arrays both say what they view)
                 t._vc = a._counter()  # a view: shares the version counter
                 t._is_view = True
             return t
@@ -218,6 +221,8 @@ def setitem(a: Tensor, index, value) -> None:
     _check_index(a._data.shape, idx)
     if isinstance(value, Tensor) and value._data.dtype != a._data.dtype:
         value = value.to(a.dtype)
+    if isinstance(value, Tensor) and value._device is not a._device and value._device != a._device:
+        value = value.to(a._device)  # PyTorch copies across devices here (a copy_)
     cls = CopySlices if _is_basic(idx) else IndexPut
     apply_inplace(a, lambda old: cls.apply(old, value, index=idx),
                   lambda: _write(a, idx, value), others=(value,))

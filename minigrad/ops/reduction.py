@@ -274,14 +274,14 @@ def _no_bools(a: Tensor, name: str) -> None:
 def argmax(a: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     _no_bools(a, "argmax")
     if dim is None:
-        return out(np.int64(a.xp.argmax(a._data)), a._device)
+        return out(a.xp.argmax(a._data), a._device, np.int64)  # (CuPy: a 0-d array, no np.int64())
     return max(a, dim, keepdim).indices
 
 
 def argmin(a: Tensor, dim=None, keepdim: bool = False) -> Tensor:
     _no_bools(a, "argmin")
     if dim is None:
-        return out(np.int64(a.xp.argmin(a._data)), a._device)
+        return out(a.xp.argmin(a._data), a._device, np.int64)  # (CuPy: a 0-d array, no np.int64())
     return min(a, dim, keepdim).indices
 
 
