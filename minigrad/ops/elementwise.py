@@ -1,18 +1,13 @@
 """Elementwise math: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, softplus, clamp, sign.
 
-The ones whose derivative is easiest from their own output (exp, sqrt, tanh, sigmoid, relu)
-save the output; ``save_for_backward`` keeps it without a reference cycle.
-
-Some ops declare their array ``kernel`` and what they ``saves`` (and tanh, sigmoid and relu an
-array-level ``backward_arrays``): autograd/fastpath.py uses those to take a cheaper route with
-the same results. ``forward`` and ``backward`` are the reference.
-"""
+Those whose derivative is easiest from their own output (exp, sqrt, tanh, sigmoid, relu) save it
+(``save_for_backward`` keeps it without a reference cycle). Some declare an array ``kernel``, what
+they ``saves`` and (tanh, sigmoid, relu) a ``backward_arrays``: fastpath.py's cheaper route."""
 from __future__ import annotations
 
 import numpy as np
 
 from ..autograd.fastpath import saved_arrays
-from ..autograd.forward_ad import plus
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from ..tensor.dtypes import type_name
@@ -192,6 +187,7 @@ class TanhGrad(Function):
 
     @staticmethod
     def jvp(fw, tg, ty):  # d(g (1 - y^2)) = dg (1 - y^2) - 2 g y dy
+        from ..autograd.forward_ad import plus
         return plus(None if tg is None else TanhGrad.apply(tg, fw.y),
                     None if ty is None else -2 * fw.g * fw.y * ty)
 
@@ -250,6 +246,7 @@ class SigmoidGrad(Function):
 
     @staticmethod
     def jvp(fw, tg, ty):  # d(g y (1 - y)) = dg y (1 - y) + g (1 - 2y) dy
+        from ..autograd.forward_ad import plus
         return plus(None if tg is None else SigmoidGrad.apply(tg, fw.y),
                     None if ty is None else fw.g * (1 - 2 * fw.y) * ty)
 
