@@ -139,9 +139,6 @@ if tb is None:
     return ta * fw.b
 return ta * fw.b + fw.a * tb
 """),
-    Version("exp's rule recomputing exp, sin's with the factors swapped", 13, "", _EXP, """\
-return fw.a.exp() * ta
-"""),
     Version("sin's rule with the factors swapped", 13, "", _SIN, """\
 return fw.a.cos() * ta
 """),
