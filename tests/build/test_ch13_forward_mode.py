@@ -41,7 +41,7 @@ X = np.array([0.3, -1.2, 0.8])
 V = np.array([1.0, 0.5, -2.0])
 
 
-def test_the_hook_gives_the_output_the_rule_s_tangent():
+def test_the_hook_gives_the_output_the_tangent_from_the_rule():
     p, t = push(lambda x: x.tanh(), [t64(X)], [t64(V)])
     assert p is not None and np.allclose(p, np.tanh(X)), (
         f"inside a dual level, tanh(x) gave {p}, not tanh(x) = {np.tanh(X)}: the hook must run "
@@ -76,7 +76,7 @@ def test_an_op_without_a_dual_argument_runs_as_usual():
         assert fwAD.unpack_dual(mask).tangent is None
 
 
-def test_tangents_reach_the_rule_in_their_argument_s_place():
+def test_each_tangent_reaches_the_rule_in_the_place_of_its_argument():
     a, b = np.array([1.0, -2.0, 3.0]), np.array([0.5, 2.0, -1.5])
     ta, tb = np.array([0.2, 1.0, -1.0]), np.array([1.0, -0.5, 0.25])
     cases = [("a / b, both dual", lambda x, y: x / y, [ta, tb], ta / b - a * tb / b ** 2),
