@@ -385,3 +385,32 @@ def test_jacobian_forward_mode_strategy(vectorize):
         np.testing.assert_allclose(g.numpy(), r.numpy(), rtol=1e-12)
     with pytest.raises(NotImplementedError, match="only implemented for `vectorize=True`"):
         AF.jacobian(f, xs, strategy="forward-mode")
+
+
+def test_forward_over_reverse():
+    """A gradient computed inside a dual level carries a tangent: d(grad f) = H v. Saved
+    outputs (exp, tanh, sigmoid, relu) keep their tangents, backward's own ops (TanhGrad,
+    SigmoidGrad, ReluGrad, index_put) have rules, and the array fast path steps aside."""
+    fns = {
+        "pow": lambda w: (w ** 4).sum(),
+        "exp": lambda w: w.exp().sum(),
+        "tanh": lambda w: (w * 1.5).tanh().sum(),
+        "sigmoid": lambda w: (w.sigmoid() ** 2).sum(),
+        "relu": lambda w: (w.relu() ** 3).sum(),
+        "slices": lambda w: (w[:-1] * w[1:]).exp().sum(),
+        "softmax": lambda w: (w.softmax(0) * w).sum(),
+    }
+
+    def run(T, fwad, f):
+        x = T.tensor([0.3, -1.2, 0.8], dtype=T.float64, requires_grad=True)
+        v = T.tensor([1.0, 0.5, -2.0], dtype=T.float64)
+        with fwad.dual_level():
+            d = fwad.make_dual(x, v)
+            (g,) = T.autograd.grad(f(d), d)
+            return fwad.unpack_dual(g).tangent.numpy()
+
+    x0, v0 = np.array([0.3, -1.2, 0.8]), np.array([1.0, 0.5, -2.0])
+    for name, f in fns.items():
+        hv = run(minigrad, fwAD, f)
+        _, want = AF.hvp(f, minigrad.tensor(x0), minigrad.tensor(v0))
+        np.testing.assert_allclose(hv, want.numpy(), rtol=1e-10, err_msg=name)

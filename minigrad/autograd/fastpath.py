@@ -33,7 +33,7 @@ from typing import Any, Iterator
 import numpy as np
 
 from ..tensor.tensor import Tensor
-from . import anomaly, grad_mode, graph
+from . import anomaly, forward_ad, grad_mode, graph
 
 
 class _State:
@@ -141,8 +141,8 @@ def _record(cls: type, a: Tensor, result: Any, number: Any = _NO_NUMBER) -> Tens
 def backward(node: Any, grad_outputs: tuple) -> "tuple | None":
     """What ``node.apply(grad_outputs)`` returns, from its Function's ``backward_arrays``,
     when nothing is recorded; None where this route doesn't apply (the reference then runs)."""
-    if node._freed or len(grad_outputs) != 1:
-        return None
+    if node._freed or len(grad_outputs) != 1 or forward_ad.state.on:
+        return None  # (in a dual level, backward's ops may carry tangents: forward-over-reverse)
     g = grad_outputs[0]
     if g is None or (grad_mode.state.enabled and _records(node, g)):
         return None

@@ -105,8 +105,15 @@ def tangent_of(t: Tensor) -> "Tensor | None":
 
 
 def _set_tangent(t: Tensor, tangent: Tensor) -> None:
+    """Give ``t`` its tangent at the open level. If ``t``'s own node saved it for backward,
+    the saved copy gets the tangent too (a backward run inside the level then sees a dual:
+    forward-over-reverse)."""
     t._fw_grad = (state.level, tangent)
     state.level.duals.append(weakref.ref(t))
+    node = t.grad_fn
+    for s in getattr(node, "_saved", None) or ():
+        if s is not None and s.tensor is None and s.output_nr == t._output_nr:
+            s.fw_grad = t._fw_grad
 
 
 # --------------------------------------------------------------------- make and unpack duals
@@ -184,30 +191,44 @@ def _output_alias(o: Any) -> Any:
 def apply(op: type, args: tuple, kwargs: dict) -> Any:
     """``op.apply(*args, **kwargs)`` while a dual level is open (``Function.apply`` sends
     every call here then): the output, with its tangent if an argument had one."""
-    tangents = [tangent_of(a) if isinstance(a, Tensor) else None for a in args]
     state.on = False  # the op itself, and its rule, carry no tangents
     try:
-        result = op.apply(*args, **kwargs)
-        if all(t is None for t in tangents):
-            return result
-        outs = result if isinstance(result, tuple) else (result,)
-        if not any(isinstance(o, Tensor) and o._data.dtype.kind in "fc" for o in outs):
-            return result  # (comparisons, indices: no tangent, as in PyTorch)
+        ### BEGIN SOLUTION chapter 13: the forward-mode hook (apply)
+        tangents = [tangent_of(a) if isinstance(a, Tensor) else None for a in args]
+        result = op.apply(*args, **kwargs)  # the op itself, as usual
+        if all(t is None for t in tangents) or not _floating(result):
+            return result  # no dual argument (or an integer output): nothing to carry
         rule = getattr(op, "jvp", None)
         if rule is None:
             raise _no_rule(op)
-        if any(o is a for o in outs for a in args):  # forward returned an input as is:
-            outs = tuple(_alias(o) if any(o is a for a in args) else o for o in outs)
-            result = outs if isinstance(result, tuple) else outs[0]  # (its own identity)
-        out_tangents = rule(_Forward(op, args, kwargs, result), *tangents)
+        result = _own(result, args)
+        out_tangents = rule(_Forward(op, args, kwargs, result), *tangents)  # one per argument
+        outs = result if isinstance(result, tuple) else (result,)
         if not isinstance(out_tangents, tuple):
             out_tangents = (out_tangents,)
         for o, t in zip(outs, out_tangents):
-            if t is not None and isinstance(o, Tensor) and o._data.dtype.kind in "fc":
+            if t is not None and _floating(o):
                 _set_tangent(o, _fit(t, o))
         return result
+        ### END SOLUTION
     finally:
         state.on = True
+
+
+def _floating(result: Any) -> bool:
+    """Whether ``result`` (a tensor, or a tuple of outputs) has a floating-point tensor: only
+    those carry tangents (comparisons, indices don't, as in PyTorch)."""
+    outs = result if isinstance(result, tuple) else (result,)
+    return any(isinstance(o, Tensor) and o._data.dtype.kind in "fc" for o in outs)
+
+
+def _own(result: Any, args: tuple) -> Any:
+    """``result`` with every output that is one of ``args`` itself (a forward that returned
+    its input as is) replaced by an alias: the output's tangent must not overwrite the
+    input's."""
+    def own(o: Any) -> Any:
+        return _alias(o) if any(o is a for a in args) else o
+    return tuple(own(o) for o in result) if isinstance(result, tuple) else own(result)
 
 
 def _fit(t: Tensor, o: Tensor) -> Tensor:

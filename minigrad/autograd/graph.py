@@ -184,7 +184,7 @@ class SavedTensor:
     """
 
     __slots__ = ("tensor", "version", "data", "counter", "device", "requires_grad",
-                 "output_nr")
+                 "output_nr", "fw_grad")
 
     def __init__(self, t: Tensor) -> None:
         self.tensor = t
@@ -192,6 +192,7 @@ class SavedTensor:
         # none yet is at version 0); only an output's counter must be kept (make_output).
         vc = t._vc
         self.version = 0 if vc is None else vc.value
+        self.fw_grad = None  # an output's tangent in forward mode (forward_ad._set_tangent)
 
     def make_output(self, output_nr: int) -> None:
         t = self.tensor
@@ -241,6 +242,8 @@ class SavedTensor:
         t._vc = self.counter
         if self.requires_grad:
             t.grad_fn, t._output_nr = node, self.output_nr
+        if self.fw_grad is not None:  # (forward-over-reverse: the output's tangent)
+            t._fw_grad = self.fw_grad
         return t
 
     def _modified_error(self, node: Node, now: int) -> RuntimeError:

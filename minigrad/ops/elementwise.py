@@ -1,12 +1,8 @@
 """Elementwise math: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, softplus, clamp, sign.
 
-The ones whose derivative is easiest from their own output (exp, sqrt, tanh, sigmoid, relu)
-save the output; ``save_for_backward`` keeps it without a reference cycle.
-
-Some ops declare their array ``kernel`` and what they ``saves`` (and tanh, sigmoid and relu an
-array-level ``backward_arrays``): autograd/fastpath.py uses those to take a cheaper route with
-the same results. ``forward`` and ``backward`` are the reference.
-"""
+Those whose derivative is easiest from their own output (exp, sqrt, tanh, sigmoid, relu) save it
+(``save_for_backward`` keeps it without a reference cycle). Some declare an array ``kernel``, what
+they ``saves`` and (tanh, sigmoid, relu) a ``backward_arrays``: fastpath.py's cheaper route."""
 from __future__ import annotations
 
 import numpy as np
@@ -40,7 +36,9 @@ class Exp(Function):
 
     @staticmethod
     def jvp(fw, ta):
+        ### BEGIN SOLUTION chapter 13: the forward rule of exp
         return ta * fw.output  # d e^a = e^a da
+        ### END SOLUTION
 
 
 class Log(Function):
@@ -117,7 +115,9 @@ class Sin(Function):
 
     @staticmethod
     def jvp(fw, ta):
+        ### BEGIN SOLUTION chapter 13: the forward rule of sin
         return ta * fw.a.cos()  # d sin(a) = cos(a) da
+        ### END SOLUTION
 
 
 class Cos(Function):
@@ -185,6 +185,12 @@ class TanhGrad(Function):
         return (TanhGrad.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 -2 * gg * g * y if ctx.needs_input_grad[1] else None)
 
+    @staticmethod
+    def jvp(fw, tg, ty):  # d(g (1 - y^2)) = dg (1 - y^2) - 2 g y dy
+        from ..autograd.forward_ad import plus
+        return plus(None if tg is None else TanhGrad.apply(tg, fw.y),
+                    None if ty is None else -2 * fw.g * fw.y * ty)
+
 
 class Sigmoid(Function):
     _node_name = "SigmoidBackward0"
@@ -237,6 +243,12 @@ class SigmoidGrad(Function):
         g, y = ctx.saved_tensors
         return (SigmoidGrad.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 gg * g * (1 - 2 * y) if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(fw, tg, ty):  # d(g y (1 - y)) = dg y (1 - y) + g (1 - 2y) dy
+        from ..autograd.forward_ad import plus
+        return plus(None if tg is None else SigmoidGrad.apply(tg, fw.y),
+                    None if ty is None else fw.g * (1 - 2 * fw.y) * ty)
 
 
 class Relu(Function):
@@ -297,6 +309,10 @@ class ReluGrad(Function):
         # linear in g; flat (zero) in y, which PyTorch returns as zeros rather than nothing
         return (ReluGrad.apply(gg, y) if ctx.needs_input_grad[0] else None,
                 out(gg.xp.zeros_like(gg._data), gg._device) if ctx.needs_input_grad[1] else None)
+
+    @staticmethod
+    def jvp(fw, tg, ty):  # linear in g, flat in y
+        return None if tg is None else ReluGrad.apply(tg, fw.y)
 
 
 class Softplus(Function):

@@ -148,6 +148,8 @@ class IndexAdd(Function):
     def backward(ctx, gg):
         return _index(gg, ctx.index), None, None
 
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
+
 
 def _index(a: Tensor, index) -> Tensor:
     cls = _INDEX_CLASSES[_node_name_for(index, a._data.shape)]
