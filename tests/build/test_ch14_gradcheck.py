@@ -156,7 +156,8 @@ def test_gradcheck_accepts_differences_within_atol_plus_rtol():
 def test_gradcheck_rejects_differences_beyond_the_tolerance():
     x = leaf([-1.0, 0.5, 2.0])
     assert not verdict(scaled(0.01), (x,)), (
-        "exp's backward 1% too large passed gradcheck (default rtol = 1e-3)")
+        "exp's backward 1% too large passed gradcheck (default rtol = 1e-3): every element of "
+        "the Jacobian must be within its tolerance (all, not any)")
     assert not verdict(scaled(-0.01), (x,)), (
         "exp's backward 1% too small passed gradcheck, though 1% too large fails: compare the "
         "absolute value of the difference, |analytical - numerical|")
