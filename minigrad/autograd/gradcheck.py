@@ -57,6 +57,8 @@ def numerical_jacobian(fn: Callable, inputs: Sequence, eps: float = 1e-6) -> lis
 
 
 def analytical_jacobian(fn: Callable, inputs: Sequence) -> list:
+    """J[i][k] as ``numerical_jacobian`` gives it, from backward: column r of J[i][k] is the
+    gradient of element r of output k with respect to input i (a VJP with the unit vector e_r)."""
     inputs = _as_tuple(inputs)
     diff = [x for x in inputs if isinstance(x, Tensor) and x.requires_grad]
     outs = _outputs(fn, inputs)
@@ -66,17 +68,19 @@ def analytical_jacobian(fn: Callable, inputs: Sequence) -> list:
         if not o.requires_grad:
             continue
         for r in range(o._data.size):
+            ### BEGIN SOLUTION chapter 14: the Jacobian from one backward per output element
             g = np.zeros(o._data.size, dtype=o._data.dtype)
-            g[r] = 1
+            g[r] = 1                                 # the unit vector e_r, shaped like o
             g_t = Tensor._make(o.xp.asarray(g.reshape(o._data.shape)), o.device)
             grads = grad(o, diff, g_t, retain_graph=True, allow_unused=True)
-            it = iter(grads)
+            it = iter(grads)                         # one gradient per input in diff
             for i, x in enumerate(inputs):
                 if result[i] is None:
                     continue
-                gi = next(it)
+                gi = next(it)                        # d o[r] / d x: column r of J[i][k]
                 if gi is not None:
                     result[i][k][:, r] = gi.numpy(force=True).reshape(-1)
+            ### END SOLUTION
     return result
 
 
@@ -88,15 +92,19 @@ def gradcheck(fn: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5,
         if isinstance(x, Tensor) and x.requires_grad and x.dtype.name != "float64":
             import warnings
             warnings.warn(f"Input #{inputs.index(x)} requires gradient and is not a double "
-                          "precision floating point. This check will likely fail if all the "
-                          "inputs are not of double precision floating point.", UserWarning)
+                          "precision floating point or complex. This check will likely fail if "
+                          "all the inputs are not of double precision floating point or "
+                          "complex. ", UserWarning)
     num = numerical_jacobian(fn, inputs, eps)
     ana = analytical_jacobian(fn, inputs)
     for i, (n_i, a_i) in enumerate(zip(num, ana)):
         if n_i is None:
             continue
         for k, (n, a) in enumerate(zip(n_i, a_i)):
-            if not np.allclose(a, n, rtol=rtol, atol=atol):
+            ### BEGIN SOLUTION chapter 14: the comparison of the two Jacobians
+            ok = bool(np.all(np.abs(a - n) <= atol + rtol * np.abs(n)))
+            ### END SOLUTION
+            if not ok:
                 msg = (f"Jacobian mismatch for output {k} with respect to input {i},\n"
                        f"numerical:{_as_tensor(n)}\nanalytical:{_as_tensor(a)}\n")
                 if raise_exception:
