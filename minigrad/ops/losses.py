@@ -114,19 +114,31 @@ class MseLoss(Function):
 
     @staticmethod
     def forward(ctx, x, target, reduction="mean"):
-        d = x._data - target._data
         ctx.save_for_backward(x, target)
-        ctx.reduction, ctx.n = reduction, d.size
-        return out(reduce(d * d, reduction), x._device, x._data.dtype)
+        ctx.reduction = reduction
+        ### BEGIN SOLUTION chapter 11: the mean squared error's forward (squared differences, reduced)
+        d = x._data - target._data          # arrays; target may broadcast against x
+        ctx.n = d.size                      # how many squared differences a mean divides by
+        squared = d * d
+        if reduction == "none":
+            loss = squared
+        elif reduction == "sum":
+            loss = squared.sum()
+        else:
+            loss = squared.mean()
+        ### END SOLUTION
+        return out(loss, x._device, x._data.dtype)
 
     @staticmethod
     def backward(ctx, g):
-        # d(x - t)^2/dx = 2 (x - t),  d/dt = -2 (x - t)
         x, t = ctx.saved_tensors
         nx, nt = ctx.needs_input_grad
+        ### BEGIN SOLUTION chapter 11: the mean squared error's backward
+        # d(x - t)^2/dx = 2 (x - t),  d/dt = -2 (x - t); a mean divides by n
         gd = 2 * (x - t) * _per_element(g, ctx.reduction, ctx.n)
         return (sum_to(gd, x._data.shape) if nx else None,
                 sum_to(-gd, t._data.shape) if nt else None)
+        ### END SOLUTION
 
 
 _LOG_FLOOR = -100.0  # PyTorch clamps log(p) at -100 so that p = 0 gives a finite loss

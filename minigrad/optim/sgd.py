@@ -37,10 +37,12 @@ class SGD(Optimizer):
             g = g.add(p, alpha=group["weight_decay"])
         momentum = group["momentum"]
         if momentum != 0:
+            ### BEGIN SOLUTION chapter 11: the momentum buffer (and Nesterov's look-ahead)
             buf = self.state[p].get("momentum_buffer")
             if buf is None:
                 buf = self.state[p]["momentum_buffer"] = g.detach().clone()
             else:
                 buf.mul_(momentum).add_(g, alpha=1 - group["dampening"])
             g = g.add(buf, alpha=momentum) if group["nesterov"] else buf
+            ### END SOLUTION
         p.add_(g, alpha=-group["lr"])
