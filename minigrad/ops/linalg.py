@@ -35,6 +35,8 @@ class Matmul(Function):
         na, nb = ctx.needs_input_grad
         if len(sb) == 1 and len(sa) <= 2:  # dot, matrix @ vector: one op per input
             return _vector_grads(g, a, b, sa, sb, na, nb)
+        # a: shape sa, b: shape sb, g: the gradient of a @ b; return (dA or None, dB or None)
+        ### BEGIN SOLUTION chapter 10: matmul's backward (the two products, summed back to each input's shape)
         # treat a vector as a 1-row (left) or 1-column (right) matrix, as matmul does
         a_vec, b_vec = len(sa) == 1, len(sb) == 1
         if b_vec:
@@ -51,6 +53,7 @@ class Matmul(Function):
             gb = a2.transpose(-1, -2) @ g  # dB = A^T dY
             gb = sum_to(gb, sb + (1,) if b_vec else sb).reshape(sb)
         return ga, gb
+        ### END SOLUTION
 
     @staticmethod
     def backward_arrays(ctx, xp, g):
