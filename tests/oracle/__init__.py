@@ -385,6 +385,7 @@ def save(entries: dict, command: str) -> Path:
 
 RECORDING = os.environ.get("MINIGRAD_ORACLE") == "record"
 _recorded_now: dict = {}  # record mode: key -> snapshot
+_asked: set = set()  # every key asked for in this session
 
 
 @functools.cache
@@ -436,6 +437,7 @@ class Oracle:
     def __call__(self, fn, key: "str | None" = None, repr: bool = False, values: bool = True):
         import pytest
         key = self.key(key)
+        _asked.add(key)
         torch = live_torch()
         if torch is None:
             if RECORDING:
@@ -469,9 +471,24 @@ class Oracle:
         return got
 
 
+def unused_entries(session) -> list[str]:
+    """Recorded entries of tests that ran and passed (the session passed) but didn't ask for
+    them: left over from a test that changed. Tests that didn't run aren't judged."""
+    if RECORDING or not _asked or session.testsfailed:
+        return []
+    ran = {test_key(item) for item in session.items}
+    _, entries = load()
+    return sorted(k for k in entries if k.rsplit(" ", 1)[0] in ran and k not in _asked)
+
+
 def session_finish(session) -> None:
     """Record mode: write the recording (called from tests/conftest.py). The entries of the
-    tests that ran are replaced; those of tests that didn't run (other files, ``-k``) kept."""
+    tests that ran are replaced; those of tests that didn't run (other files, ``-k``) kept.
+    Otherwise: warn about recorded entries the tests that ran didn't ask for."""
+    unused = unused_entries(session)
+    if unused:
+        sys.stderr.write(f"\noracle: {len(unused)} recorded entries were not asked for by the "
+                         f"tests that ran (e.g. {unused[0]!r}): {STALE}\n")
     if not RECORDING or not _recorded_now:
         return
     ran = {test_key(item) for item in session.items}
