@@ -10,32 +10,63 @@ import minigrad.nn.functional as F
 from minigrad.autograd import gradcheck, gradgradcheck
 
 
-def twin(mg_module, torch_module):
-    """Give the minigrad module the torch module's parameters and buffers."""
-    mg_module.load_state_dict({k: mg.tensor(v.detach().numpy())
-                               for k, v in torch_module.state_dict().items()})
-    return mg_module
+def _torch_steps(torch, make, steps, backward=True):
+    """PyTorch's side of ``run_oracle`` for a module made by ``make(torch)`` (seeded): its
+    initial state and repr, then for each (input, seed, train mode) step the output, the
+    gradients of the input and the parameters, and the buffers after the step."""
+    torch.manual_seed(0)
+    tm = make(torch)
+    out = {"state": {k: v.clone() for k, v in tm.state_dict().items()}, "repr": repr(tm),
+           "steps": []}
+    for x_np, seed, train in steps:
+        if train is not None:
+            tm.train(train)
+        tm.zero_grad()
+        tx = torch.tensor(x_np, requires_grad=x_np.dtype.kind == "f")
+        ty = tm(tx)
+        step = {"y": ty}
+        if backward:
+            w = np.random.default_rng(seed).standard_normal(tuple(ty.shape)).astype(np.float32)
+            (ty * torch.tensor(w)).sum().backward()
+            step["x_grad"] = tx.grad
+            step["grads"] = {name: p.grad for name, p in tm.named_parameters()}
+        step["buffers"] = {name: b.clone() for name, b in tm.named_buffers()}
+        out["steps"].append(step)
+    return out
 
 
-def run_both(torch, mg_module, torch_module, x_np, backward=True, seed=0):
-    """Forward (and backward of a random weighting of the output) in both libraries."""
-    x = mg.tensor(x_np, requires_grad=x_np.dtype.kind == "f")
-    tx = torch.tensor(x_np, requires_grad=x_np.dtype.kind == "f")
-    y, ty = mg_module(x), torch_module(tx)
-    np.testing.assert_allclose(y.detach().numpy(), ty.detach().numpy(), rtol=1e-5, atol=1e-5)
-    assert (y.grad_fn.name() if y.grad_fn else None) == (ty.grad_fn.name() if ty.grad_fn
-                                                         else None)
-    if backward:
-        w = np.random.default_rng(seed).standard_normal(tuple(ty.shape)).astype(np.float32)
-        (y * mg.tensor(w)).sum().backward()
-        (ty * torch.tensor(w)).sum().backward()
-        if x.requires_grad:
-            np.testing.assert_allclose(x.grad.numpy(), tx.grad.numpy(), rtol=1e-4, atol=1e-5)
-        tparams = dict(torch_module.named_parameters())
-        for name, p in mg_module.named_parameters():
-            np.testing.assert_allclose(p.grad.numpy(), tparams[name].grad.numpy(), rtol=1e-4,
-                                       atol=1e-5, err_msg=name)
-    return y, ty
+def run_oracle(oracle, m, make_torch, x_np, backward=True, seed=0, steps=None):
+    """The same module in both libraries: forward values, grad_fn names, gradients (of the
+    input and parameters, for a random weighting of the output) and buffers must agree.
+    PyTorch's side comes from the oracle (live or recorded): ``m`` gets the
+    state of the module ``make_torch(torch)`` makes, then both run the same ``steps``
+    ((input, seed, train mode or None: as made) each; by default ``[(x_np, seed, None)]``)."""
+    steps = steps or [(x_np, seed, None)]
+    t = oracle(lambda torch: _torch_steps(torch, make_torch, steps, backward))
+    if t["state"]:
+        m.load_state_dict({k: mg.tensor(v.numpy()) for k, v in t["state"].items()})
+    for (x_np, seed, train), ts in zip(steps, t["steps"]):
+        if train is not None:
+            m.train(train)
+        m.zero_grad()
+        x = mg.tensor(x_np, requires_grad=x_np.dtype.kind == "f")
+        y, ty = m(x), ts["y"]
+        np.testing.assert_allclose(y.detach().numpy(), ty.numpy(), rtol=1e-5, atol=1e-5)
+        assert (y.grad_fn.name() if y.grad_fn else None) == (ty.grad_fn.name() if ty.grad_fn
+                                                             else None)
+        if backward:
+            w = np.random.default_rng(seed).standard_normal(tuple(ty.shape)).astype(np.float32)
+            (y * mg.tensor(w)).sum().backward()
+            if x.requires_grad:
+                np.testing.assert_allclose(x.grad.numpy(), ts["x_grad"].numpy(), rtol=1e-4,
+                                           atol=1e-5)
+            for name, p in m.named_parameters():
+                np.testing.assert_allclose(p.grad.numpy(), ts["grads"][name].numpy(),
+                                           rtol=1e-4, atol=1e-5, err_msg=name)
+        for name, buf in ts["buffers"].items():
+            np.testing.assert_allclose(getattr(m, name).numpy(), buf.numpy(), rtol=1e-5,
+                                       err_msg=name)
+    return m, t
 
 
 def rand(*shape, seed=0):
@@ -45,23 +76,23 @@ def rand(*shape, seed=0):
 # ------------------------------------------------------------------------------ vs PyTorch
 @pytest.mark.parametrize("shape", [(5, 4), (2, 3, 4), (4,)])
 @pytest.mark.parametrize("bias", [True, False])
-def test_linear(torch, shape, bias):
-    tm = torch.nn.Linear(4, 3, bias=bias)
-    run_both(torch, twin(nn.Linear(4, 3, bias=bias), tm), tm, rand(*shape))
+def test_linear(oracle, shape, bias):
+    run_oracle(oracle, nn.Linear(4, 3, bias=bias), lambda torch: torch.nn.Linear(4, 3, bias=bias),
+               rand(*shape))
 
 
-def test_linear_graph_matches_pytorch(torch):
+def test_linear_graph_matches_pytorch(oracle):
     y = nn.Linear(2, 3)(mg.randn(4, 2))
     names = [f.name() if f else None for f, _ in y.grad_fn.next_functions]
-    ty = torch.nn.Linear(2, 3)(torch.randn(4, 2))
-    assert names == [f.name() if f else None for f, _ in ty.grad_fn.next_functions]
+    assert names == oracle(lambda torch: [f.name() if f else None for f, _ in torch.nn.Linear(
+        2, 3)(torch.zeros(4, 2)).grad_fn.next_functions])
 
 
-def test_linear_shape_error(torch):
+def test_linear_shape_error(oracle):
     with pytest.raises(RuntimeError) as e:
         nn.Linear(2, 5)(mg.randn(4, 3))
     with pytest.raises(RuntimeError) as te:
-        torch.nn.Linear(2, 5)(torch.randn(4, 3))
+        oracle(lambda torch: torch.nn.Linear(2, 5)(torch.zeros(4, 3)))
     assert str(e.value) == str(te.value)
 
 
@@ -77,79 +108,75 @@ def test_linear_default_init_range():
 @pytest.mark.parametrize("kwargs", [dict(), dict(stride=2), dict(padding=1),
                                     dict(padding=2, stride=2, dilation=2), dict(bias=False),
                                     dict(padding="same"), dict(kernel_size=(2, 3), stride=(1, 2))])
-def test_conv2d(torch, kwargs):
+def test_conv2d(oracle, kwargs):
     kwargs = {"kernel_size": 3, **kwargs}
-    tm = torch.nn.Conv2d(3, 4, **kwargs)
-    m = twin(nn.Conv2d(3, 4, **kwargs), tm)
-    assert repr(m) == repr(tm)
-    run_both(torch, m, tm, rand(2, 3, 7, 8))
+    m, tm = run_oracle(oracle, nn.Conv2d(3, 4, **kwargs),
+                       lambda torch: torch.nn.Conv2d(3, 4, **kwargs), rand(2, 3, 7, 8))
+    assert repr(m) == tm["repr"]
 
 
-def test_conv2d_unbatched_and_errors(torch):
-    tm = torch.nn.Conv2d(2, 3, 3)
-    m = twin(nn.Conv2d(2, 3, 3), tm)
-    run_both(torch, m, tm, rand(2, 5, 5))
+def test_conv2d_unbatched_and_errors(oracle):
+    m, _ = run_oracle(oracle, nn.Conv2d(2, 3, 3), lambda torch: torch.nn.Conv2d(2, 3, 3),
+                      rand(2, 5, 5))
     for bad in (rand(1, 3, 5, 5), rand(5, 5)):
         with pytest.raises(RuntimeError) as e:
             m(mg.tensor(bad))
         with pytest.raises(RuntimeError) as te:
-            tm(torch.tensor(bad))
+            oracle(lambda torch: torch.nn.Conv2d(2, 3, 3)(torch.tensor(bad)))
         assert str(e.value) == str(te.value)
 
 
 @pytest.mark.parametrize("kwargs", [dict(kernel_size=2), dict(kernel_size=3, stride=1),
                                     dict(kernel_size=3, stride=2, padding=1),
                                     dict(kernel_size=(2, 3), stride=(2, 1), dilation=(1, 2))])
-def test_max_pool2d(torch, kwargs):
-    tm, m = torch.nn.MaxPool2d(**kwargs), nn.MaxPool2d(**kwargs)
-    assert repr(m) == repr(tm)
-    run_both(torch, m, tm, rand(2, 3, 7, 8))
+def test_max_pool2d(oracle, kwargs):
+    m, tm = run_oracle(oracle, nn.MaxPool2d(**kwargs), lambda torch: torch.nn.MaxPool2d(**kwargs),
+                       rand(2, 3, 7, 8))
+    assert repr(m) == tm["repr"]
 
 
-def test_max_pool2d_indices(torch):
+def test_max_pool2d_indices(oracle):
     x = rand(2, 3, 6, 6)
     y, i = F.max_pool2d(mg.tensor(x), 3, 2, 1, return_indices=True)
-    ty, ti = torch.nn.functional.max_pool2d(torch.tensor(x), 3, 2, 1, return_indices=True)
+    ty, ti = oracle(lambda torch: torch.nn.functional.max_pool2d(torch.tensor(x), 3, 2, 1,
+                                                                 return_indices=True))
     np.testing.assert_array_equal(i.numpy(), ti.numpy())
     assert i.dtype == mg.int64 and not i.requires_grad
 
 
 @pytest.mark.parametrize("shape", [(8, 3), (4, 3, 5)])
 @pytest.mark.parametrize("momentum", [0.1, None])
-def test_batchnorm1d_train_then_eval(torch, shape, momentum):
-    tm = torch.nn.BatchNorm1d(3, momentum=momentum)
-    with torch.no_grad():
-        tm.weight.uniform_(0.5, 1.5)
-        tm.bias.uniform_(-0.5, 0.5)
-    m = twin(nn.BatchNorm1d(3, momentum=momentum), tm)
-    assert repr(m) == repr(tm)
-    for step in range(2):
-        run_both(torch, m, tm, rand(*shape, seed=step) * 3 + 1, seed=step)
-        for name, buf in tm.named_buffers():
-            np.testing.assert_allclose(getattr(m, name).numpy(), buf.numpy(), rtol=1e-5,
-                                       err_msg=name)
-    m.eval(), tm.eval()
-    run_both(torch, m, tm, rand(*shape, seed=5))
+def test_batchnorm1d_train_then_eval(oracle, shape, momentum):
+    def make(torch):
+        tm = torch.nn.BatchNorm1d(3, momentum=momentum)
+        with torch.no_grad():
+            tm.weight.uniform_(0.5, 1.5)
+            tm.bias.uniform_(-0.5, 0.5)
+        return tm
+    # two training steps (the buffers compared after each), then one in eval mode
+    steps = [(rand(*shape, seed=step) * 3 + 1, step, True) for step in range(2)]
+    m, tm = run_oracle(oracle, nn.BatchNorm1d(3, momentum=momentum), make, None,
+                       steps=steps + [(rand(*shape, seed=5), 0, False)])
+    assert repr(m) == tm["repr"]
 
 
-def test_batchnorm2d_and_no_affine(torch):
-    tm = torch.nn.BatchNorm2d(3, affine=False, track_running_stats=False)
-    run_both(torch, nn.BatchNorm2d(3, affine=False, track_running_stats=False), tm,
-             rand(4, 3, 2, 2))
+def test_batchnorm2d_and_no_affine(oracle):
+    run_oracle(oracle, nn.BatchNorm2d(3, affine=False, track_running_stats=False),
+               lambda torch: torch.nn.BatchNorm2d(3, affine=False, track_running_stats=False),
+               rand(4, 3, 2, 2))
     with pytest.raises(ValueError) as e:
         nn.BatchNorm1d(3)(mg.randn(1, 3))
     with pytest.raises(ValueError) as te:
-        torch.nn.BatchNorm1d(3)(torch.randn(1, 3))
+        oracle(lambda torch: torch.nn.BatchNorm1d(3)(torch.zeros(1, 3)))
     assert str(e.value) == str(te.value)
 
 
 @pytest.mark.parametrize("padding_idx", [None, 0, -1])
-def test_embedding(torch, padding_idx):
-    tm = torch.nn.Embedding(6, 3, padding_idx=padding_idx)
-    m = twin(nn.Embedding(6, 3, padding_idx=padding_idx), tm)
-    assert repr(m) == repr(tm)
+def test_embedding(oracle, padding_idx):
     idx = np.array([[0, 2, 5, 2], [1, 1, 3, 5]])
-    run_both(torch, m, tm, idx)
+    m, tm = run_oracle(oracle, nn.Embedding(6, 3, padding_idx=padding_idx),
+                       lambda torch: torch.nn.Embedding(6, 3, padding_idx=padding_idx), idx)
+    assert repr(m) == tm["repr"]
     with pytest.raises(IndexError, match="index out of range in self"):
         m(mg.tensor([6]))
 
@@ -165,12 +192,9 @@ def test_embedding_padding_row_starts_at_zero():
     lambda nn: nn.Softmax(dim=1), lambda nn: nn.LogSoftmax(dim=-1), lambda nn: nn.Flatten(),
     lambda nn: nn.Flatten(0, 1), lambda nn: nn.Identity(), lambda nn: nn.Dropout(0.3).eval(),
     lambda nn: nn.Sequential(nn.Linear(4, 4), nn.ReLU(), nn.Linear(4, 2))])
-def test_simple_modules(torch, make):
-    tm, m = make(torch.nn), make(nn)
-    if list(tm.parameters()):
-        twin(m, tm)
-    assert repr(m) == repr(tm)
-    run_both(torch, m, tm, rand(3, 2, 4))
+def test_simple_modules(oracle, make):
+    m, tm = run_oracle(oracle, make(nn), lambda torch: make(torch.nn), rand(3, 2, 4))
+    assert repr(m) == tm["repr"]
 
 
 def test_dropout_training():
@@ -189,16 +213,17 @@ def test_dropout_training():
         nn.Dropout(1.5)
 
 
-def test_softmax_without_dim_warns(torch):
+def test_softmax_without_dim_warns():
     with pytest.warns(UserWarning, match="Implicit dimension choice for softmax"):
         y = nn.Softmax()(mg.randn(2, 3))
     np.testing.assert_allclose(y.sum(1).numpy(), 1, rtol=1e-6)
 
 
-def test_one_hot(torch):
+def test_one_hot(oracle):
     t = np.array([[0, 2], [3, 1]])
     np.testing.assert_array_equal(F.one_hot(mg.tensor(t)).numpy(),
-                                  torch.nn.functional.one_hot(torch.tensor(t)).numpy())
+                                  oracle(lambda torch: torch.nn.functional.one_hot(
+                                      torch.tensor(t))).numpy())
     assert F.one_hot(mg.tensor([1]), 4).shape == (1, 4)
     with pytest.raises(RuntimeError, match="Class values must be non-negative."):
         F.one_hot(mg.tensor([-1]))

@@ -7,6 +7,7 @@ the literal cases at the top always run.
 
 from __future__ import annotations
 
+import functools
 import importlib.util
 import math
 import sys
@@ -193,10 +194,10 @@ def _cases(torch):
     }
 
 
-@pytest.fixture(scope="module")
-def torch_cases():
-    torch = pytest.importorskip("torch")
-    return torch, _cases(torch)
+@functools.cache
+def _torch_cases(torch):
+    """The cases, made once per session where PyTorch is installed (inside oracle calls)."""
+    return _cases(torch)
 
 
 def _case_ids():
@@ -225,17 +226,21 @@ def test_case_table_is_big_enough():
 
 
 @pytest.mark.parametrize("case", _CASE_IDS)
-def test_matches_torch(torch_cases, case):
-    torch, cases = torch_cases
-    t = cases[case]
-    assert _ours(torch, t) == repr(t) == str(t)
+def test_matches_torch(oracle, case):
+    t, text = oracle(lambda torch: (_torch_cases(torch)[case], str(_torch_cases(torch)[case])),
+                     repr=True)
+    assert _ours(None, t) == repr(t) == text
 
 
-def test_parameter_prefix(torch_cases):
-    torch, _ = torch_cases
-    for t in (torch.ones(2, 2), torch.randn(3, 40), torch.randn(30, dtype=torch.float64)):
-        p = torch.nn.Parameter(t)
-        assert _ours(torch, p, prefix="Parameter containing:\ntensor") == repr(p)
+def _parameters(torch):
+    g = torch.Generator().manual_seed(0)
+    return [torch.nn.Parameter(t) for t in (torch.ones(2, 2), torch.randn(3, 40, generator=g),
+                                            torch.randn(30, dtype=torch.float64, generator=g))]
+
+
+def test_parameter_prefix(oracle):
+    for p in oracle(_parameters, repr=True):
+        assert _ours(None, p, prefix="Parameter containing:\ntensor") == repr(p)
 
 
 PRINT_OPTIONS = [
@@ -257,17 +262,22 @@ PRINT_OPTIONS = [
 ]
 
 
+def _reprs_with(torch, opts):
+    """{case: (tensor, its repr with these print options)}"""
+    with torch._tensor_str.printoptions(**opts):
+        return {name: (t, repr(t)) for name, t in _torch_cases(torch).items()}
+
+
 @pytest.mark.parametrize("opts", PRINT_OPTIONS, ids=[str(o) for o in PRINT_OPTIONS])
-def test_printoptions_match_torch(torch_cases, opts):
-    torch, cases = torch_cases
-    with torch._tensor_str.printoptions(**opts), printing.printoptions(**opts):
-        for name, t in cases.items():
-            assert _ours(torch, t) == repr(t), name
+def test_printoptions_match_torch(oracle, opts):
+    with printing.printoptions(**opts):
+        for name, (t, text) in oracle(lambda torch: _reprs_with(torch, opts)).items():
+            assert _ours(None, t) == text, name
 
 
-def test_random_against_torch(torch_cases):
-    """Seeded fuzz over shapes, dtypes, magnitudes and special values."""
-    torch, _ = torch_cases
+def _random_cases(torch):
+    """Seeded fuzz over shapes, dtypes, magnitudes and special values: [(tensor, what)]."""
+    cases = []
     rng = np.random.default_rng(1234)
     dtypes = [torch.float32, torch.float64, torch.float16, torch.int64, torch.int32,
               torch.uint8, torch.bool]
@@ -297,4 +307,11 @@ def test_random_against_torch(torch_cases):
             t = t.clone().requires_grad_(True)
             if rng.random() < 0.5:
                 t = t * 1
-        assert _ours(torch, t) == repr(t), (shape, dtype)
+        cases.append((t, (shape, str(dtype))))
+    return cases
+
+
+def test_random_against_torch(oracle):
+    """Seeded fuzz over shapes, dtypes, magnitudes and special values."""
+    for t, what in oracle(_random_cases, repr=True):
+        assert _ours(None, t) == repr(t), what

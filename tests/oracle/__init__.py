@@ -111,6 +111,9 @@ class Recorded:
     def cpu(self) -> "Recorded":
         return self
 
+    def resolve_conj(self) -> "Recorded":
+        return self
+
     def numpy(self) -> np.ndarray:
         return self.values
 
@@ -265,11 +268,16 @@ def differences(a, b, where: str = "result") -> list[str]:
 # The recording on disk: JSON for the structure, NPZ for the values
 # ---------------------------------------------------------------------------------------------
 
-def _encode(v, arrays: dict, prefix: str):
-    """JSON for a snapshot; tensors' values go to ``arrays`` under ``prefix`` and a number."""
+def _encode(v, arrays: dict, prefix: str = ""):
+    """JSON for a snapshot; tensors' values go to ``arrays`` under a name made of their
+    content (dtype, shape, bytes): the same values, asked for by several tests, are stored
+    once, and re-recording changes only the names of values that changed."""
     def name(values):
-        arrays[f"{prefix}{len(arrays)}"] = values
-        return f"{prefix}{len(arrays) - 1}"
+        values = np.asarray(values, order="C")  # (ascontiguousarray makes 0-d 1-d)
+        digest = hashlib.sha1(f"{values.dtype.str}{values.shape}".encode() + values.tobytes())
+        key = f"{prefix}{digest.hexdigest()[:16]}"
+        arrays[key] = values
+        return key
     if isinstance(v, Recorded):
         out = {"tensor": name(v.values), "dtype": str(v.dtype), "shape": list(v.shape)}
         if v.requires_grad:
@@ -344,11 +352,8 @@ def save(entries: dict, command: str) -> Path:
     import torch
     arrays: dict = {}
     encoded = {}
-    for k in sorted(entries):  # an entry's arrays are named after its key: re-recording one
-        prefix = hashlib.sha1(k.encode()).hexdigest()[:10] + "."  # entry changes only its own
-        own: dict = {}
-        encoded[k] = _encode(entries[k], own, prefix)
-        arrays.update(own)
+    for k in sorted(entries):
+        encoded[k] = _encode(entries[k], arrays)
     header = {
         "what": "PyTorch's results for the tests that compare with PyTorch (tests/oracle)",
         "made_by": command,
@@ -380,6 +385,7 @@ def save(entries: dict, command: str) -> Path:
 
 RECORDING = os.environ.get("MINIGRAD_ORACLE") == "record"
 _recorded_now: dict = {}  # record mode: key -> snapshot
+_asked: set = set()  # every key asked for in this session
 
 
 @functools.cache
@@ -431,6 +437,7 @@ class Oracle:
     def __call__(self, fn, key: "str | None" = None, repr: bool = False, values: bool = True):
         import pytest
         key = self.key(key)
+        _asked.add(key)
         torch = live_torch()
         if torch is None:
             if RECORDING:
@@ -464,9 +471,24 @@ class Oracle:
         return got
 
 
+def unused_entries(session) -> list[str]:
+    """Recorded entries of tests that ran and passed (the session passed) but didn't ask for
+    them: left over from a test that changed. Tests that didn't run aren't judged."""
+    if RECORDING or not _asked or session.testsfailed:
+        return []
+    ran = {test_key(item) for item in session.items}
+    _, entries = load()
+    return sorted(k for k in entries if k.rsplit(" ", 1)[0] in ran and k not in _asked)
+
+
 def session_finish(session) -> None:
     """Record mode: write the recording (called from tests/conftest.py). The entries of the
-    tests that ran are replaced; those of tests that didn't run (other files, ``-k``) kept."""
+    tests that ran are replaced; those of tests that didn't run (other files, ``-k``) kept.
+    Otherwise: warn about recorded entries the tests that ran didn't ask for."""
+    unused = unused_entries(session)
+    if unused:
+        sys.stderr.write(f"\noracle: {len(unused)} recorded entries were not asked for by the "
+                         f"tests that ran (e.g. {unused[0]!r}): {STALE}\n")
     if not RECORDING or not _recorded_now:
         return
     ran = {test_key(item) for item in session.items}
