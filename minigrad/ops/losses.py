@@ -57,51 +57,83 @@ class NllLoss(Function):
             w = weight._data[safe].astype(a.dtype, copy=False)
         if not everything:
             w = valid.astype(a.dtype) if w is None else w * valid
-        if a.ndim == 2:
-            picked = a[xp.arange(a.shape[0]), safe]
-        else:
-            picked = xp.take_along_axis(a, safe[:, None], axis=1)[:, 0]
         ctx.target, ctx.weights, ctx.shape = safe, w, a.shape
-        ctx.reduction, ctx.single = reduction, single
-        if reduction == "mean" and w is None and safe.size:  # -sum / N: no array of losses
-            ctx.total = safe.size
-            return out(-picked.sum() / ctx.total, logp._device, a.dtype)
-        losses = -picked if w is None else -picked * w
+        ctx.reduction, ctx.single, ctx.total = reduction, single, safe.size
+        losses, loss = _nll(xp, _rows(xp, a), safe.reshape(-1))
+        device = logp._device
+        if reduction == "mean" and w is None:  # the usual case: the mean of the losses
+            return out(loss, device, a.dtype)
+        losses = losses.reshape(safe.shape)
+        if w is not None:
+            losses = losses * w
         if reduction == "none":
-            return out(losses[0] if single else losses, logp._device)
+            return out(losses[0] if single else losses, device, a.dtype)
         if reduction == "mean":
             ctx.total = safe.size if w is None else w.sum()  # mean over the *weights*, as PyTorch
             with np.errstate(invalid="ignore", divide="ignore"):
-                return out(losses.sum() / ctx.total, logp._device, a.dtype)
-        return out(reduce(losses, reduction), logp._device, a.dtype)
+                return out(losses.sum() / ctx.total, device, a.dtype)
+        return out(reduce(losses, reduction), device, a.dtype)
 
     @staticmethod
     def backward(ctx, g):
         # d(-w_i logp[i, t_i]) / d logp[i, c] = -w_i if c == t_i else 0
-        xp, shape, safe, w = g.xp, ctx.shape, ctx.target, ctx.weights
         if ctx.reduction == "none" and not ctx.single:
             g = g.unsqueeze(1)  # one loss per sample (and position): spread over the classes
-        elif ctx.reduction == "mean":
-            g = g / float(ctx.total)
-        # backward's coefficients: -w at each target, 0 elsewhere (a weighted one-hot)
-        classes = xp.arange(shape[1]).reshape((1, -1) + (1,) * (len(shape) - 2))
-        hit = classes == safe[:, None]
-        coef = -hit.astype(g._data.dtype) if w is None else hit * -w[:, None]
-        coef = coef[0] if ctx.single else coef
-        return _const(coef, g) * g, None
+        return _const(_nll_coefficients(ctx, g.xp, g._data.dtype), g) * g, None
 
     @staticmethod
     def backward_arrays(ctx, xp, g):
-        """The same on arrays (see autograd/fastpath.py): zeros, and -w * g written at each
-        sample's target, as PyTorch's kernel does."""
-        shape, safe, w = ctx.shape, ctx.target, ctx.weights
-        if len(shape) != 2:
-            return None
-        if ctx.reduction == "mean":
-            g = g / float(ctx.total)
-        res = xp.zeros(shape, g.dtype)
-        res[xp.arange(shape[0]), safe] = -g if w is None else -(w * g)
-        return (res[0] if ctx.single else res,)
+        """The same on arrays (see autograd/fastpath.py)."""
+        if ctx.reduction == "none" and not ctx.single:
+            g = g[:, None]
+        return (_nll_coefficients(ctx, xp, g.dtype) * g,)
+
+
+def _rows(xp, a):
+    """Log-probabilities (N, C) or (N, C, d1, ...) as rows (samples, classes): one row per
+    sample (and position)."""
+    return a if a.ndim == 2 else xp.moveaxis(a, 1, -1).reshape(-1, a.shape[1])
+
+
+def _nll(xp, logp, target):
+    """The negative log-likelihood of each sample, and their mean: ``logp`` is an array
+    (n, C) of log-probabilities (one row per sample), ``target`` an array (n,) of class
+    indices. Returns ``losses`` (n,), ``-logp[i, target[i]]`` for each sample i, and
+    ``loss``, their mean."""
+    if len(target) == 0:  # no samples: the mean of nothing is nan, as in PyTorch
+        return logp[:, 0], xp.asarray(np.nan, logp.dtype)
+    ### BEGIN SOLUTION chapter 12: nll_loss's forward (-log p of each sample's target class, and their mean)
+    losses = -logp[xp.arange(len(target)), target]
+    loss = losses.sum() / len(target)
+    ### END SOLUTION
+    return losses, loss
+
+
+def _nll_gradient(xp, shape, target, dtype):
+    """The gradient of the mean loss of ``_nll`` with respect to ``logp`` (an array of
+    ``shape`` (n, C), dtype ``dtype``), for the class indices ``target`` (n,)."""
+    if len(target) == 0:
+        return xp.zeros(shape, dtype)
+    ### BEGIN SOLUTION chapter 12: nll_loss's backward (-1/n at each sample's target class, 0 elsewhere)
+    grad = xp.zeros(shape, dtype)
+    grad[xp.arange(len(target)), target] = -1 / len(target)
+    ### END SOLUTION
+    return grad
+
+
+def _nll_coefficients(ctx, xp, dtype):
+    """d loss / d logp, shaped like logp, for a gradient g = 1 of the (reduced) loss: the
+    mean's gradient (``_nll_gradient``), rescaled for the other reductions and for weights."""
+    shape, safe, w = ctx.shape, ctx.target, ctx.weights
+    rows = (shape[0] * int(np.prod(shape[2:], dtype=np.int64)), shape[1])
+    coef = _nll_gradient(xp, rows, safe.reshape(-1), dtype)
+    if ctx.reduction != "mean" or w is not None:  # -w_i (/ the total weight, for a mean)
+        scale = float(rows[0]) if ctx.reduction != "mean" else rows[0] / float(ctx.total)
+        coef = coef * (scale if w is None else w.reshape(-1, 1) * scale)
+    if len(shape) > 2:  # back from rows to (N, C, d1, ...)
+        coef = xp.moveaxis(coef.reshape((shape[0],) + shape[2:] + (shape[1],)), -1, 1)
+    coef = coef.astype(dtype, copy=False)
+    return coef[0] if ctx.single else coef
 
 
 class NllLoss2d(NllLoss):

@@ -52,23 +52,26 @@ class Adam(Optimizer):
         lr, wd, eps = group["lr"], group["weight_decay"], group["eps"]
         m, v = state["exp_avg"], state["exp_avg_sq"]
         state["step"] += 1
+        if wd != 0 and group["decoupled_weight_decay"]:
+            p.mul_(1 - lr * wd)  # AdamW: shrink the weights themselves (and no L2 term in g)
+            wd = 0
+        ### BEGIN SOLUTION chapter 12: Adam's running averages (m of g, v of g squared; weight decay as L2 in g)
         if wd != 0:
-            if group["decoupled_weight_decay"]:
-                p.mul_(1 - lr * wd)       # AdamW: shrink the weights themselves
-            else:
-                g = g.add(p, alpha=wd)    # Adam: an L2 penalty in the gradient
+            g = g.add(p, alpha=wd)                   # Adam: an L2 penalty in the gradient
         lerp_(m, g, 1 - beta1)                       # m = beta1 m + (1 - beta1) g
         addcmul_(v.mul_(beta2), g, g, 1 - beta2)     # v = beta2 v + (1 - beta2) g^2
-        t = state["step"].item()
-        step_size = lr / (1 - beta1 ** t)
-        bias_correction2_sqrt = (1 - beta2 ** t) ** 0.5
+        ### END SOLUTION
         if group["amsgrad"]:  # use the largest v seen so far: steps never grow back
             vmax = state["max_exp_avg_sq"]
             vmax.copy_(maximum(vmax, v))
-            denom = (vmax.sqrt() / bias_correction2_sqrt).add_(eps)
-        else:
-            denom = (v.sqrt() / bias_correction2_sqrt).add_(eps)
-        addcdiv_(p, m, denom, -step_size)
+            v = vmax
+        t = state["step"].item()                     # the step number, 1 at the first step
+        ### BEGIN SOLUTION chapter 12: Adam's step (the bias corrections, eps, the update of p)
+        step_size = lr / (1 - beta1 ** t)
+        bias_correction2_sqrt = (1 - beta2 ** t) ** 0.5
+        denom = (v.sqrt() / bias_correction2_sqrt).add_(eps)
+        addcdiv_(p, m, denom, -step_size)            # p = p - step_size m / denom
+        ### END SOLUTION
 
 
 class AdamW(Adam):
