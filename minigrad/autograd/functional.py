@@ -193,6 +193,24 @@ def _post(ts: tuple, create_graph: bool, is_tuple: bool):
     return ts if is_tuple else ts[0]
 
 
+def _inputs_and_v(inputs, v, create_graph: bool, fn: str) -> tuple:
+    """``jvp``/``vhp``'s arguments checked as PyTorch checks them: (is_inputs_tuple, inputs,
+    v), the inputs prepared to be differentiated, ``v`` shaped like them (None only for one
+    single-element input)."""
+    is_inputs_tuple, xs = _as_tuple_checked(inputs, "inputs", fn)
+    xs = _preprocess(xs, create_graph, need_graph=True)
+    if v is None:
+        if len(xs) != 1 or xs[0].numel() != 1:
+            raise RuntimeError("The vector v can only be None if the input to the "
+                               "user-provided function is a single Tensor with a single "
+                               "element.")
+        return is_inputs_tuple, xs, None
+    _, vs = _as_tuple_checked(v, "v", fn)
+    vs = _preprocess(vs, create_graph, need_graph=False)
+    _validate_v(vs, xs, is_inputs_tuple)
+    return is_inputs_tuple, xs, vs
+
+
 def jvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool = False):
     """(func(inputs), J v): the Jacobian of ``func`` at ``inputs`` times the vector ``v``,
     one tensor per output, shaped like it.
@@ -203,18 +221,7 @@ def jvp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
     forward mode is ``minigrad.autograd.forward_ad``.)"""
     from .. import enable_grad, zeros_like
     with enable_grad():
-        is_inputs_tuple, xs = _as_tuple_checked(inputs, "inputs", "jvp")
-        xs = _preprocess(xs, create_graph, need_graph=True)
-        if v is not None:
-            _, vs = _as_tuple_checked(v, "v", "jvp")
-            vs = _preprocess(vs, create_graph, need_graph=False)
-            _validate_v(vs, xs, is_inputs_tuple)
-        elif len(xs) != 1 or xs[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the "
-                               "user-provided function is a single Tensor with a single "
-                               "element.")
-        else:
-            vs = None
+        is_inputs_tuple, xs, vs = _inputs_and_v(inputs, v, create_graph, "jvp")
         outputs = func(*xs)
         is_outputs_tuple, outs = _as_tuple_checked(
             outputs, "outputs of the user-provided function", "jvp")
@@ -236,18 +243,7 @@ def vhp(func: Callable, inputs, v=None, create_graph: bool = False, strict: bool
     from .. import enable_grad, is_grad_enabled
     from ..tensor.tensor import Tensor
     with enable_grad():
-        is_inputs_tuple, xs = _as_tuple_checked(inputs, "inputs", "vhp")
-        xs = _preprocess(xs, create_graph, need_graph=True)
-        if v is not None:
-            _, vs = _as_tuple_checked(v, "v", "vhp")
-            vs = _preprocess(vs, create_graph, need_graph=False)
-            _validate_v(vs, xs, is_inputs_tuple)
-        elif len(xs) != 1 or xs[0].numel() != 1:
-            raise RuntimeError("The vector v can only be None if the input to the "
-                               "user-provided function is a single Tensor with a single "
-                               "element.")
-        else:
-            vs = None
+        is_inputs_tuple, xs, vs = _inputs_and_v(inputs, v, create_graph, "vhp")
         outputs = func(*xs)
         is_outputs_tuple, outs = _as_tuple_checked(
             outputs, "outputs of the user-provided function", "vhp")
