@@ -12,7 +12,7 @@ forms, as ``torch.nn``.
 | flatten.py        | Flatten                                                     |
 | dropout.py        | Dropout                                                     |
 | sparse.py         | Embedding                                                   |
-| conv.py           | Conv2d                                                      |
+| conv.py           | Conv2d, ConvTranspose2d                                     |
 | pooling.py        | MaxPool2d                                                   |
 | normalization.py  | BatchNorm1d, BatchNorm2d                                    |
 | loss.py           | MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCELoss, ...    |
@@ -31,7 +31,7 @@ from .activation import ReLU, Tanh, Sigmoid, Softplus, Softmax, LogSoftmax
 from .flatten import Flatten
 from .dropout import Dropout
 from .sparse import Embedding
-from .conv import Conv2d
+from .conv import Conv2d, ConvTranspose2d
 from .pooling import MaxPool2d
 from .normalization import BatchNorm1d, BatchNorm2d
 from .loss import MSELoss, L1Loss, CrossEntropyLoss, NLLLoss, BCELoss, BCEWithLogitsLoss
@@ -40,6 +40,7 @@ from . import functional, init, utils
 __all__ = ["Parameter", "Module", "Sequential", "ModuleList", "ModuleDict", "Linear",
            "Identity", "ReLU", "Tanh", "Sigmoid", "Softplus", "Softmax", "LogSoftmax", "Flatten",
            "Dropout",
-           "Embedding", "Conv2d", "MaxPool2d", "BatchNorm1d", "BatchNorm2d", "MSELoss", "L1Loss",
+           "Embedding", "Conv2d", "ConvTranspose2d", "MaxPool2d", "BatchNorm1d", "BatchNorm2d",
+           "MSELoss", "L1Loss",
            "CrossEntropyLoss", "NLLLoss", "BCELoss", "BCEWithLogitsLoss", "functional", "init",
            "utils"]

@@ -14,7 +14,7 @@ import numpy as np
 
 from .. import backend
 from .. import ops
-from ..ops.conv import ConvGeometry, Convolution
+from ..ops.conv import ConvGeometry, ConvTranspose, Convolution
 from ..ops.embedding import Embedding
 from ..ops.helpers import broadcast_shape
 from ..ops.linear import Addmm
@@ -77,6 +77,44 @@ def conv2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1, 
                            f"{geo.out[1]}). Output size is too small")
     args = (x, weight) if bias is None else (x, weight, bias)
     y = Convolution.apply(*args, geo=geo)
+    return y.squeeze(0) if unbatched else y
+
+
+def conv_transpose2d(input: Tensor, weight: Tensor, bias: Tensor | None = None, stride=1,
+                     padding=0, output_padding=0, groups: int = 1, dilation=1) -> Tensor:
+    """The transpose (adjoint) of conv2d: each input pixel adds a weighted copy of the kernel
+    to the output (stride apart), which grows the image; ``weight`` is (in_channels,
+    out_channels, kh, kw). Output size: (H - 1) stride - 2 padding + dilation (kh - 1)
+    + output_padding + 1."""
+    if groups != 1:
+        raise NotImplementedError("minigrad's conv_transpose2d supports groups=1 only")
+    x, unbatched = _batched(input, "conv_transpose2d")
+    if x.shape[1] != weight.shape[0]:
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected "
+                           f"input{list(x.shape)} to have {weight.shape[0]} channels, but got "
+                           f"{x.shape[1]} channels instead")
+    if bias is not None and tuple(bias.shape) != (weight.shape[1],):
+        raise RuntimeError(f"Given transposed=1, weight of size {list(weight.shape)}, expected "
+                           f"bias to be 1-dimensional with {weight.shape[1]} elements, but got "
+                           f"bias of size {list(bias.shape)} instead")
+    kernel, stride, padding = tuple(weight.shape[2:]), _pair(stride), _pair(padding)
+    dilation, output_padding = _pair(dilation), _pair(output_padding)
+    if any(op >= s and op >= d for op, s, d in zip(output_padding, stride, dilation)):
+        raise RuntimeError(
+            "output padding must be smaller than either stride or dilation, but got "
+            f"output_padding_height: {output_padding[0]} output_padding_width: "
+            f"{output_padding[1]} stride_height: {stride[0]} stride_width: {stride[1]} "
+            f"dilation_height: {dilation[0]} dilation_width: {dilation[1]}")
+    size = tuple((h - 1) * s - 2 * p + d * (k - 1) + op + 1 for h, s, p, d, k, op in
+                 zip(x.shape[2:], stride, padding, dilation, kernel, output_padding))
+    if min(size) < 0:
+        raise RuntimeError(f"Given input size per channel: ({x.shape[2]} x {x.shape[3]}). "
+                           f"Calculated output size per channel: ({size[0]} x {size[1]}). "
+                           "Output size is too small")
+    # the convolution whose adjoint this is: from an image of the output's size
+    geo = ConvGeometry((x.shape[0], weight.shape[1]) + size, kernel, stride, padding, dilation)
+    args = (x, weight) if bias is None else (x, weight, bias)
+    y = ConvTranspose.apply(*args, geo=geo)
     return y.squeeze(0) if unbatched else y
 
 
@@ -373,7 +411,7 @@ def binary_cross_entropy_with_logits(input: Tensor, target: Tensor,
                                               reduction=reduction)
 
 
-__all__ = ["linear", "conv2d", "max_pool2d", "embedding", "batch_norm", "dropout", "relu",
-           "sigmoid", "tanh", "softmax", "log_softmax", "one_hot", "mse_loss", "l1_loss",
+__all__ = ["linear", "conv2d", "conv_transpose2d", "max_pool2d", "embedding", "batch_norm",
+           "dropout", "relu", "sigmoid", "tanh", "softmax", "log_softmax", "one_hot", "mse_loss", "l1_loss",
            "nll_loss", "cross_entropy", "binary_cross_entropy",
            "binary_cross_entropy_with_logits"]

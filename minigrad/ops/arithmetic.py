@@ -14,7 +14,7 @@ from ..autograd.fastpath import shared as _shared
 from ..autograd.forward_ad import plus
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import broadcast_shape, operands, out, result_dtype, sum_to
+from .helpers import broadcast_shape, into_out, operands, out, result_dtype, sum_to
 
 
 def _quiet():
@@ -345,22 +345,28 @@ def _check_alpha(a, other, alpha) -> None:
                            "point number.")
 
 
-def add(a, other, *, alpha=1) -> Tensor:
+# PyTorch's call forms: add(input, other, *, alpha=1, out=None) and so on. ``out=`` writes
+# the result into an existing tensor (helpers.into_out); without it, one ``is None`` test.
+def add(input, other, *, alpha=1, out=None) -> Tensor:
+    if out is not None:
+        return into_out("add", out, (input, other), lambda: add(input, other, alpha=alpha))
     if alpha != 1:
-        _check_alpha(a, other, alpha)
+        _check_alpha(input, other, alpha)
         other = other * alpha
-    if not isinstance(a, Tensor):
-        return Add.apply(other, a) if isinstance(other, Tensor) else a + other
-    return Add.apply(a, other)
+    if not isinstance(input, Tensor):
+        return Add.apply(other, input) if isinstance(other, Tensor) else input + other
+    return Add.apply(input, other)
 
 
-def sub(a, other, *, alpha=1) -> Tensor:
+def sub(input, other, *, alpha=1, out=None) -> Tensor:
+    if out is not None:
+        return into_out("sub", out, (input, other), lambda: sub(input, other, alpha=alpha))
     if alpha != 1:
-        _check_alpha(a, other, alpha)
+        _check_alpha(input, other, alpha)
         other = other * alpha
-    if not isinstance(a, Tensor):
-        return RsubScalar.apply(other, a)
-    return Sub.apply(a, other)
+    if not isinstance(input, Tensor):
+        return RsubScalar.apply(other, input)
+    return Sub.apply(input, other)
 
 
 class RsubScalar(_Binary):
@@ -381,21 +387,26 @@ class RsubScalar(_Binary):
         return -tt  # d(number - t) = -dt
 
 
-def mul(a, other) -> Tensor:
-    if not isinstance(a, Tensor):
-        a, other = other, a
-    return Mul.apply(a, other)
+def mul(input, other, *, out=None) -> Tensor:
+    if out is not None:
+        return into_out("mul", out, (input, other), lambda: mul(input, other))
+    if not isinstance(input, Tensor):
+        input, other = other, input
+    return Mul.apply(input, other)
 
 
-def div(a, other, *, rounding_mode=None) -> Tensor:
+def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
+    if out is not None:
+        return into_out("div", out, (input, other),
+                        lambda: div(input, other, rounding_mode=rounding_mode))
     if rounding_mode is not None:
         if rounding_mode not in ("floor", "trunc"):
             raise RuntimeError("div expected rounding_mode to be one of None, 'trunc', or "
                                f"'floor' but found '{rounding_mode}'")
-        return DivMode.apply(a, other, rounding_mode=rounding_mode)
-    if not isinstance(a, Tensor):
-        return Mul.apply(Reciprocal.apply(other), a)  # as PyTorch: n / t == t.reciprocal() * n
-    return Div.apply(a, other)
+        return DivMode.apply(input, other, rounding_mode=rounding_mode)
+    if not isinstance(input, Tensor):  # as PyTorch: n / t == t.reciprocal() * n
+        return Mul.apply(Reciprocal.apply(other), input)
+    return Div.apply(input, other)
 
 
 def neg(a: Tensor) -> Tensor:

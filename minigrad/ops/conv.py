@@ -4,6 +4,10 @@
 column, so sliding the kernel becomes ``W @ cols``; ``col2im`` is its adjoint (it adds columns
 back where their patches came from). ``Im2col`` and ``Col2im`` are each other's backward, and
 ``Convolution``'s backward is built from them, so it differentiates again.
+
+``ConvTranspose`` (``conv_transpose2d``) is the adjoint of a convolution: ``col2im(W^T x)``
+spreads every input pixel over a kernel-sized patch of the output, which is how a convolution's
+backward carries its gradient to its input. Its backward is a convolution again.
 """
 from __future__ import annotations
 
@@ -112,5 +116,48 @@ class Convolution(Function):
         g2 = g.transpose(0, 1).reshape(oc, -1)  # (OC, N*OH*OW), the layout of W @ cols
         gx = Col2im.apply(w.reshape(oc, -1).t().mm(g2), geo=geo) if need[0] else None
         gw = g2.mm(Im2col.apply(x, geo=geo).t()).reshape(ctx.wshape) if need[1] else None
+        gb = g.sum(dim=(0, 2, 3)) if len(need) > 2 and need[2] else None
+        return gx, gw, gb
+
+
+class ConvTranspose(Function):
+    """``y = col2im(W^T x) + b``: the adjoint of the convolution described by ``geo`` (whose
+    input has the shape of y, and whose output the shape of x, grown by zeros where
+    ``output_padding`` asks for more rows than the stride makes)."""
+    _node_name = "ConvolutionBackward0"  # PyTorch: the same node as a convolution's
+
+    @staticmethod
+    def forward(ctx, x, weight, bias=None, geo=None):
+        need = ctx.needs_input_grad  # dW needs x, dX needs W
+        ctx.save_for_backward(x if need[1] else None, weight if need[0] else None)
+        ctx.geo, ctx.wshape, ctx.xshape = geo, weight._data.shape, x._data.shape
+        xp, data = x.xp, x._data
+        (oh, ow), (h, w) = geo.out, data.shape[2:]
+        if (oh, ow) != (h, w):  # output_padding >= stride: rows of x that are all zeros
+            data = xp.pad(data, ((0, 0), (0, 0), (0, oh - h), (0, ow - w)))
+        cin = weight._data.shape[0]
+        x2 = data.transpose(1, 0, 2, 3).reshape(cin, -1)     # (Cin, N*H*W)
+        cols = weight._data.reshape(cin, -1).T @ x2          # (Cout*kh*kw, N*H*W)
+        y = col2im(xp, cols, geo)                            # (N, Cout, OH, OW)
+        if bias is not None:
+            y += bias._data[:, None, None]
+        return out(y, x._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        # with Y = col2im(W^T X) + b:  dX = W im2col(dY),  dW = X im2col(dY)^T,  db = sum of dY
+        x, w = ctx.saved_tensors
+        need = ctx.needs_input_grad
+        geo, cin = ctx.geo, ctx.wshape[0]
+        (n, _, h, wd), (oh, ow) = ctx.xshape, geo.out
+        cols = Im2col.apply(g, geo=geo)                      # (Cout*kh*kw, N*OH*OW)
+        gx = gw = None
+        if need[0]:
+            gx = w.reshape(cin, -1).mm(cols).reshape(cin, n, oh, ow).transpose(0, 1)
+            gx = gx[:, :, :h, :wd] if (oh, ow) != (h, wd) else gx.contiguous()
+        if need[1]:
+            if (oh, ow) != (h, wd):
+                cols = cols.reshape(-1, n, oh, ow)[:, :, :h, :wd].reshape(cols.shape[0], -1)
+            gw = x.transpose(0, 1).reshape(cin, -1).mm(cols.t()).reshape(ctx.wshape)
         gb = g.sum(dim=(0, 2, 3)) if len(need) > 2 and need[2] else None
         return gx, gw, gb

@@ -163,3 +163,38 @@ def normalize_dims(dim, ndim: int) -> tuple:
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
     return tuple(sorted(dims))
+
+
+def into_out(name: str, out: Tensor, inputs: tuple, compute, same_dtype: bool = False) -> Tensor:
+    """PyTorch's ``out=`` argument: ``compute()`` the result (not recorded: ``out=`` is not
+    differentiable), write it into ``out`` (cast to its dtype; resized, with PyTorch's warning
+    if it held elements, when its shape is not the result's) and return ``out``.
+    ``same_dtype``: out's dtype must be the result's (matmul), not just reachable by a cast."""
+    from ..autograd import grad_mode
+    if grad_mode.state.enabled and any(isinstance(t, Tensor) and t._requires_grad
+                                       for t in (*inputs, out)):
+        raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
+                           "differentiation, but one of the arguments requires grad.")
+    with grad_mode.no_grad():
+        result = compute()._data
+    have = out._data.dtype
+    if same_dtype and result.dtype != have:
+        raise RuntimeError(f"Expected out tensor to have dtype {c_type_name(result.dtype)}, but "
+                           f"got {c_type_name(have)} instead")
+    if KIND_ORDER[result.dtype.kind] > KIND_ORDER[have.kind]:
+        raise RuntimeError(f"result type {type_name(result.dtype)} can't be cast to the desired "
+                           f"output type {type_name(have)}")
+    if result.shape != out._data.shape:
+        if out._data.size:
+            import warnings
+            warnings.warn(
+                f"An output with one or more elements was resized since it had shape "
+                f"{list(out._data.shape)}, which does not match the required output shape "
+                f"{list(result.shape)}. This behavior is deprecated, and in a future PyTorch "
+                "release outputs will not be resized unless they have zero elements. You can "
+                "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with "
+                "t.resize_(0).", UserWarning, stacklevel=3)
+        out._data = out.xp.empty(result.shape, dtype=have)  # new memory, as a resize
+    out._data[...] = result
+    out._counter().value += 1  # an in-place change: saved copies of out see it
+    return out

@@ -14,7 +14,8 @@ from ..autograd.fastpath import saved_arrays
 from ..autograd.forward_ad import bilinear
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import broadcast_shape, c_type_name, check_device, out, sum_to, type_name
+from .helpers import (broadcast_shape, c_type_name, check_device, into_out, out, sum_to,
+                      type_name)
 
 
 class Matmul(Function):
@@ -184,8 +185,11 @@ def _check(kernel: str, s1: tuple, s2: tuple, d1, d2) -> None:
                                f"{type_name(d2)}")
 
 
-def matmul(a: Tensor, other: Tensor) -> Tensor:
-    b = other
+def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    if out is not None:
+        return into_out("matmul", out, (input, other), lambda: matmul(input, other),
+                        same_dtype=True)
+    a, b = input, other
     sa, sb = a._data.shape, b._data.shape
     if len(sa) == 0 or len(sb) == 0:
         raise RuntimeError(f"both arguments to matmul need to be at least 1D, but they are "
