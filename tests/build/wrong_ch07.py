@@ -169,10 +169,10 @@ for hook in list(hooks.values()):
     Version("a leaf's hooks run after accumulation (from apply, outside the regions)", 7,
             "before the gradient is added into .grad", replace=[
                 ("minigrad/autograd/graph.py",
-                 "            _accumulate_into(self.variable, grad_outputs[0])\n"
+                 "            _accumulate_into(self.variable, g)\n"
                  "        return ()\n",
-                 "            _accumulate_into(self.variable, grad_outputs[0])\n"
-                 "            self._leaf_hooks([grad_outputs[0]])  # .grad first, hooks after\n"
+                 "            _accumulate_into(self.variable, g)\n"
+                 "            self._leaf_hooks([g])  # .grad first, hooks after\n"
                  "        return ()\n"),
                 ("minigrad/autograd/graph.py",
                  "    def _run_tensor_hooks(self, grads: list) -> None:\n"
