@@ -76,17 +76,6 @@ result = _own(result, args)
 rule(_Forward(op, args, kwargs, result), *tangents)
 return result
 """),
-    Version("forward hook: a rule asked for even when no output is floating point", 13,
-            "needs no rule", _HOOK, """\
-tangents = [tangent_of(a) if isinstance(a, Tensor) else None for a in args]
-result = op.apply(*args, **kwargs)
-if all(t is None for t in tangents):
-    return result
-rule = getattr(op, "jvp", None)
-if rule is None:
-    raise _no_rule(op)
-result = _own(result, args)
-""" + _TAIL),
     # ------------------------------------------------------------- chapter 13: the rules
     Version("mul's rule: da * db", 13, "OTHER factor", _MUL, """\
 return ta * tb
