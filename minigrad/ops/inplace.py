@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..autograd import grad_mode
+from ..autograd import grad_mode, views
 from ..tensor.dtypes import KIND_ORDER
 from ..tensor.tensor import Tensor
 from .helpers import broadcast_shape, operands, type_name
@@ -30,16 +30,14 @@ def apply_inplace(a: Tensor, recorded: Callable[[Tensor], Tensor], direct: Calla
     computes the new value out of place (and records it), and the result is written into a."""
     record = grad_mode.state.enabled and (
         a._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others))
-    if record:
+    view = a._view_info
+    if record and view is not None:  # writing into a view changes its base: see views.py
+        views.check_inplace_on_view(a)
+        views.rebase_view(a, recorded)
+    elif record:
         if a.grad_fn is None and a._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
-        if a._is_view:
-            raise RuntimeError(
-                "minigrad does not record in-place operations on a view (a slice, reshape, "
-                "transpose or detach() of another tensor) while gradients are being recorded: "
-                "the gradient of the viewed tensor would be wrong. Use the out-of-place "
-                "operation or .clone() the view first.")
         old = Tensor._make(a._data.copy(), a._device, a._requires_grad)
         old.grad_fn, old._output_nr = a.grad_fn, a._output_nr  # same place in the graph
         r = recorded(old)
@@ -50,6 +48,8 @@ def apply_inplace(a: Tensor, recorded: Callable[[Tensor], Tensor], direct: Calla
         a.grad_fn, a._output_nr, a._requires_grad = r.grad_fn, r._output_nr, r._requires_grad
     else:
         direct()
+    if record:  # the views of the base (or of a, if a is a base) now come from its new value
+        views.refresh_views(view[0] if view is not None else a)
     a._counter().value += 1
     return a
 
