@@ -229,6 +229,19 @@ def detach_is_not_a_view(L):
     return dict(d=d, y=y, is_view=d._is_view(), grads=_grads(L, d, x))
 
 
+@scenario
+def writes_into_expanded(L):
+    """fill_, zero_ and x[i] = v write through an expanded view into the shared memory."""
+    x = L.zeros(3)
+    e = x.expand(2, 3)
+    e.fill_(1)
+    y = L.ones(1)
+    y.expand(4).zero_()
+    z = L.zeros(3)
+    z.expand(2, 3)[1] = L.tensor([1.0, 2.0, 3.0])
+    return dict(x=x, e=e, y=y, z=z)
+
+
 @pytest.mark.parametrize("name", list(SCENARIOS))
 def test_view_scenario_matches_pytorch(name, oracle):
     expected = oracle(lambda torch: SCENARIOS[name](torch))
@@ -276,6 +289,9 @@ ERRORS: dict[str, Callable] = {
     "detach_-of-view": lambda L: (_leaf(L) * 2)[0].detach_(),
     "detach_-of-view-without-grad": lambda L: L.zeros(3)[1:].detach_(),
     "expanded-view": lambda L: (_leaf(L) * 2)[:2].expand(3, 2).mul_(2),
+    "expanded-copy_": lambda L: L.zeros(1).expand(3).copy_(L.ones(3)),
+    "expanded-normal_": lambda L: L.zeros(1).expand(3).normal_(),
+    "expanded-uniform_": lambda L: L.zeros(3).expand(2, 3).uniform_(),
     "saved-then-written-through-view": lambda L: _saved_then_written(L),
     "saved-view-then-written": lambda L: _saved_view_then_written(L),
 }

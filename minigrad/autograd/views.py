@@ -115,7 +115,8 @@ def rebase_view(view: Tensor, recorded: Callable[[Tensor], Tensor]) -> None:
                            f"broadcast shape {list(r._data.shape)}")
     base_edge = gradient_edge(base) if base._requires_grad else (None, 0)
     node = CopySlices(base_edge, r.grad_fn, replay)
-    view._data[...] = r._data  # into the base's memory
+    from ..ops.inplace import writable
+    writable(view._data)[...] = r._data  # into the base's memory
     base.grad_fn, base._output_nr, base._requires_grad = node, 0, True
 
 

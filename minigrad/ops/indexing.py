@@ -231,4 +231,5 @@ def setitem(a: Tensor, index, value) -> None:
 
 
 def _write(a: Tensor, idx, value) -> None:
-    a._data[idx] = value._data if isinstance(value, Tensor) else value
+    from .inplace import writable
+    writable(a._data)[idx] = value._data if isinstance(value, Tensor) else value
