@@ -34,20 +34,21 @@ class ViewFunction(Function):
 
     @classmethod
     def apply(cls, a: Tensor, *args: Any, **kwargs: Any) -> Any:
-        out = Function.apply.__func__(cls, a, *args, **kwargs)
-        replay = lambda b: Function.apply.__func__(cls, b, *args, **kwargs)  # noqa: E731
-        if isinstance(out, tuple):  # unbind, split: every output a view of a
+        out = _apply(cls, a, *args, **kwargs)
+        replay = lambda b: _apply(cls, b, *args, **kwargs)  # noqa: E731
+        if type(out) is tuple:  # unbind, split: every output a view of a
             name = cls._backward_cls.__name__.removesuffix("Backward0")
             for nr, o in enumerate(out):
                 _track(a, o, lambda b, nr=nr: replay(b)[nr], (nr, name))
-        else:
+        elif out._vc is not None and out._vc is a._vc:  # (not when the op had to copy)
             _track(a, out, replay, None)
         return out
 
 
+_apply = Function.apply.__func__  # Function.apply itself, for a ViewFunction subclass
+
+
 def _track(a: Tensor, view: Tensor, replay: Callable, kind: Any) -> None:
-    if view._vc is None or view._vc is not a._vc:  # the op had to copy: not a view
-        return
     parent = a._view_info
     if parent is None:
         base, full_replay = a, replay
@@ -63,6 +64,8 @@ def _track(a: Tensor, view: Tensor, replay: Callable, kind: Any) -> None:
         if base._requires_grad:  # PyTorch: a view of a tensor that requires grad does
             view._requires_grad = True
     view._view_info = (base, full_replay, kind)
+    if kind in ("no_grad", "no_grad_parent"):
+        return  # never re-derived (refresh_views skips them): no need to find it again
     views = base._views
     if views is None:
         views = base._views = []
