@@ -33,7 +33,8 @@ from .ops import (add, sub, mul, div, neg, reciprocal, pow, exp, log, sqrt, abs,
                   isfinite, equal, allclose, isclose, nonzero, sum, mean, var, std, max, min,
                   amax, argmax, argmin, norm, logsumexp, prod, matmul, mm, bmm, mv, dot, view,
                   reshape, flatten, transpose, t, permute, squeeze, unsqueeze, clone, cat,
-                  concat, stack, split, chunk, unbind, softmax, log_softmax)
+                  concat, stack, split, chunk, unbind, softmax, log_softmax, narrow, select,
+                  diagonal)
 
 
 

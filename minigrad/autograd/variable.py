@@ -20,7 +20,6 @@ class Variable(metaclass=_VariableMeta):
             warnings.warn("volatile was removed and now has no effect. Use `with torch.no_grad():` "
                           "instead.", UserWarning, stacklevel=2)
         t = data.detach()
-        t._is_view = False
         if requires_grad:
             t.requires_grad_(True)
         return t

@@ -30,7 +30,7 @@ from .reduction import (sum, mean, var, std, max, min, amax, argmax, argmin, nor
                         prod)
 from .linalg import matmul, mm, bmm, mv, dot
 from .shape import (view, reshape, flatten, transpose, t, permute, squeeze, unsqueeze, expand,
-                    clone, to)
+                    clone, to, narrow, select, diagonal)
 from .indexing import getitem, setitem
 from .join import cat, concat, stack, split, chunk, unbind
 from .softmax import softmax, log_softmax

@@ -10,6 +10,7 @@ import numpy as np
 
 from ..autograd.forward_ad import linear
 from ..autograd.function import Function
+from ..autograd.views import ViewFunction
 from ..tensor.tensor import Tensor
 from .helpers import out
 
@@ -101,7 +102,7 @@ def _check_index(shape: tuple, idx) -> None:
                                  f"size {n}")
 
 
-class Index(Function):
+class Index(ViewFunction):
     _node_name = "IndexBackward0"
     jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
@@ -117,7 +118,6 @@ class Index(Function):
             t = Tensor._make(r, a._device)
             if r.base is not None:  # a view (NumPy and CuPy arrays both say what they view)
                 t._vc = a._counter()  # a view: shares the version counter
-                t._is_view = True
             return t
         return out(r, a._device)
 
@@ -151,8 +151,8 @@ class IndexAdd(Function):
     jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
 
-def _index(a: Tensor, index) -> Tensor:
-    cls = _INDEX_CLASSES[_node_name_for(index, a._data.shape)]
+def _index(a: Tensor, index, node_name: "str | None" = None) -> Tensor:
+    cls = _INDEX_CLASSES[node_name or _node_name_for(index, a._data.shape)]
     return cls.apply(a, index=index)
 
 
@@ -231,4 +231,5 @@ def setitem(a: Tensor, index, value) -> None:
 
 
 def _write(a: Tensor, idx, value) -> None:
-    a._data[idx] = value._data if isinstance(value, Tensor) else value
+    from .inplace import writable
+    writable(a._data)[idx] = value._data if isinstance(value, Tensor) else value

@@ -18,7 +18,7 @@ from typing import Callable
 
 import numpy as np
 
-from ..autograd import grad_mode
+from ..autograd import grad_mode, views
 from ..tensor.dtypes import KIND_ORDER
 from ..tensor.tensor import Tensor
 from .helpers import broadcast_shape, operands, type_name
@@ -30,26 +30,26 @@ def apply_inplace(a: Tensor, recorded: Callable[[Tensor], Tensor], direct: Calla
     computes the new value out of place (and records it), and the result is written into a."""
     record = grad_mode.state.enabled and (
         a._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others))
-    if record:
+    view = a._view_info
+    if record and view is not None:  # writing into a view changes its base: see views.py
+        views.check_inplace_on_view(a)
+        views.rebase_view(a, recorded)
+    elif record:
         if a.grad_fn is None and a._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
-        if a._is_view:
-            raise RuntimeError(
-                "minigrad does not record in-place operations on a view (a slice, reshape, "
-                "transpose or detach() of another tensor) while gradients are being recorded: "
-                "the gradient of the viewed tensor would be wrong. Use the out-of-place "
-                "operation or .clone() the view first.")
         old = Tensor._make(a._data.copy(), a._device, a._requires_grad)
         old.grad_fn, old._output_nr = a.grad_fn, a._output_nr  # same place in the graph
         r = recorded(old)
         if r._data.shape != a._data.shape:
             raise RuntimeError(f"output with shape {list(a._data.shape)} doesn't match the "
                                f"broadcast shape {list(r._data.shape)}")
-        a._data[...] = r._data  # into a's own memory, so aliases of a see the change
+        writable(a._data)[...] = r._data  # into a's own memory, so aliases of a see the change
         a.grad_fn, a._output_nr, a._requires_grad = r.grad_fn, r._output_nr, r._requires_grad
     else:
         direct()
+    if record:  # the views of the base (or of a, if a is a base) now come from its new value
+        views.refresh_views(view[0] if view is not None else a)
     a._counter().value += 1
     return a
 
@@ -58,6 +58,21 @@ def check_cast(a: Tensor, result_dtype: np.dtype) -> None:
     if KIND_ORDER[result_dtype.kind] > KIND_ORDER[a._data.dtype.kind]:
         raise RuntimeError(f"result type {type_name(result_dtype)} can't be cast to the desired "
                            f"output type {type_name(a._data.dtype)}")
+
+
+def writable(arr):
+    """``arr``, writable. NumPy makes an expanded array read-only; PyTorch lets ``fill_``,
+    ``zero_`` and ``x[i] = v`` write through it, into the memory its elements share (arithmetic
+    in place is refused by ``check_no_overlap``). CuPy's arrays are always writable."""
+    if getattr(arr.flags, "writeable", True):
+        return arr
+    root = arr
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if not root.flags.writeable:  # truly read-only memory: NumPy's own error stays
+        return arr
+    offset = arr.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return np.ndarray(arr.shape, arr.dtype, buffer=root, offset=offset, strides=arr.strides)
 
 
 def check_no_overlap(a: Tensor) -> None:
@@ -111,12 +126,12 @@ def fill_(a: Tensor, value) -> Tensor:
         return _Fill.apply(old, value=value)
 
     def direct():
-        a._data[...] = value._data if isinstance(value, Tensor) else value
+        writable(a._data)[...] = value._data if isinstance(value, Tensor) else value
     return apply_inplace(a, recorded, direct, others=(value,))
 
 
 def zero_(a: Tensor) -> Tensor:
-    return apply_inplace(a, _Zero.apply, lambda: a._data.fill(0))
+    return apply_inplace(a, _Zero.apply, lambda: writable(a._data).fill(0))
 
 
 def copy_(a: Tensor, src: Tensor) -> Tensor:
@@ -124,6 +139,7 @@ def copy_(a: Tensor, src: Tensor) -> Tensor:
     if not isinstance(src, Tensor):
         raise TypeError(f"copy_(): argument 'other' must be Tensor, not {type(src).__name__}")
     broadcast_shape(a._data.shape, src._data.shape)
+    check_no_overlap(a)
 
     def direct():
         from .. import backend

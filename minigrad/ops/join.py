@@ -5,6 +5,7 @@ from typing import Sequence
 
 from ..autograd.forward_ad import linear
 from ..autograd.function import Function
+from ..autograd.views import ViewFunction
 from ..tensor.tensor import Tensor
 from .helpers import normalize_dim, out
 from .shape import _view_of
@@ -117,7 +118,7 @@ def unbind(a: Tensor, dim: int = 0) -> tuple:
     return Unbind.apply(a, dim=normalize_dim(dim, a._data.ndim))
 
 
-class Split(Function):
+class Split(ViewFunction):
     """Consecutive pieces along ``dim`` (views of the input); the backward of a split is a cat."""
     _node_name = "SplitBackward0"
     jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
@@ -140,7 +141,7 @@ class SplitWithSizes(Split):
     _node_name = "SplitWithSizesBackward0"  # split(t, [sizes])
 
 
-class Unbind(Function):
+class Unbind(ViewFunction):
     """Every slice along ``dim`` (views of the input); the backward of an unbind is a stack."""
     _node_name = "UnbindBackward0"
     jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent

@@ -11,6 +11,7 @@ import numpy as np
 from .. import backend
 from ..autograd.forward_ad import linear
 from ..autograd.function import Function
+from ..autograd.views import ViewFunction
 from ..tensor.tensor import Tensor
 from .helpers import normalize_dim, out, tensor_type_name
 
@@ -19,7 +20,6 @@ def _view_of(a: Tensor, arr) -> Tensor:
     """An output on the same memory as ``a``: in-place changes to either are seen by both."""
     t = Tensor._make(arr, a._device)
     t._vc = a._counter()
-    t._is_view = True
     return t
 
 
@@ -37,7 +37,7 @@ def infer_shape(shape, numel: int) -> tuple:
     return tuple(numel // known if s == -1 else s for s in shape)
 
 
-class View(Function):
+class View(ViewFunction):
     _node_name = "ViewBackward0"
     jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
@@ -120,7 +120,7 @@ def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
     return reshape(a, shape[:s] + (n,) + shape[e + 1:])
 
 
-class Transpose(Function):
+class Transpose(ViewFunction):
     _node_name = "TransposeBackward0"
     jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
@@ -134,7 +134,7 @@ class Transpose(Function):
         return g.transpose(*ctx.dims), None, None
 
 
-class T(Function):
+class T(ViewFunction):
     """``t()``: a matrix transposed (vectors and scalars stay as they are)."""
     _node_name = "TBackward0"
     jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
@@ -148,7 +148,7 @@ class T(Function):
         return g.t()
 
 
-class Permute(Function):
+class Permute(ViewFunction):
     _node_name = "PermuteBackward0"
     jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
@@ -204,7 +204,7 @@ def T_property(a: Tensor) -> Tensor:
     return Permute.apply(a, dims=tuple(range(n - 1, -1, -1)))
 
 
-class Squeeze(Function):
+class Squeeze(ViewFunction):
     _node_name = "SqueezeBackward0"
     jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
@@ -236,7 +236,7 @@ def squeeze(a: Tensor, dim=None) -> Tensor:
     return (SqueezeDims if several else SqueezeDim).apply(a, dims=dims)
 
 
-class Unsqueeze(Function):
+class Unsqueeze(ViewFunction):
     _node_name = "UnsqueezeBackward0"
     jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
@@ -255,7 +255,7 @@ def unsqueeze(a: Tensor, dim: int) -> Tensor:
     return Unsqueeze.apply(a, dim=normalize_dim(dim, a._data.ndim + 1))
 
 
-class Expand(Function):
+class Expand(ViewFunction):
     _node_name = "ExpandBackward0"
     jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
 
@@ -371,3 +371,59 @@ def to(a: Tensor, *args, dtype=None, device=None, copy: bool = False, non_blocki
     if same_dtype and same_dev and not copy:
         return a
     return ToCopy.apply(a, dtype=dtype, device=dev)
+
+
+def narrow(a: Tensor, dim: int, start: int, length: int) -> Tensor:
+    """``length`` consecutive elements along ``dim`` from ``start``: a view (a slice)."""
+    from .indexing import _index
+    d = normalize_dim(dim, a._data.ndim)
+    n = a._data.shape[d]
+    if not -n <= start <= n:
+        raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but "
+                         f"got {start})")
+    start = start + n if start < 0 else start
+    if start + length > n or length < 0:
+        raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
+    return _index(a, (slice(None),) * d + (slice(start, start + length),), "SliceBackward0")
+
+
+def select(a: Tensor, dim: int, index: int) -> Tensor:
+    """The slice at ``index`` along ``dim``, without that dimension: a view."""
+    from .indexing import _index
+    d = normalize_dim(dim, a._data.ndim)
+    n = a._data.shape[d]
+    if not -n <= index < n:
+        raise IndexError(f"select(): index {index} out of range for tensor of size "
+                         f"{list(a._data.shape)} at dimension {dim}")
+    return _index(a, (slice(None),) * d + (index % n, Ellipsis), "SelectBackward0")
+
+
+class Diagonal(ViewFunction):
+    """The diagonal of the 2-d slices over ``dim1`` and ``dim2``, as the last dimension."""
+    _node_name = "DiagonalBackward0"
+    jvp = staticmethod(linear)  # forward mode: linear, so the op itself on the tangent
+
+    @staticmethod
+    def forward(ctx, a, offset=0, dim1=0, dim2=1):
+        ctx.shape, ctx.args = a._data.shape, (offset, dim1, dim2)
+        arr = a.xp.diagonal(a._data, offset, dim1, dim2)
+        if a.xp is np and a._data.flags.writeable:
+            arr.flags.writeable = True  # NumPy hands it out read-only; PyTorch's is writable
+        return _view_of(a, arr)
+
+    @staticmethod
+    def backward(ctx, g):
+        from .. import backend
+        z = Tensor._make(backend.array_module(g._device).zeros(ctx.shape, g._data.dtype),
+                         g._device)
+        from ..autograd.views import WriteIntoView
+        offset, dim1, dim2 = ctx.args
+        return WriteIntoView.apply(z, g, replay=lambda b: Diagonal.apply(
+            b, offset=offset, dim1=dim1, dim2=dim2)), None
+
+
+def diagonal(a: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    d1, d2 = normalize_dim(dim1, a._data.ndim), normalize_dim(dim2, a._data.ndim)
+    if d1 == d2:
+        raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
+    return Diagonal.apply(a, offset=offset, dim1=d1, dim2=d2)

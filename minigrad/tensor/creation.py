@@ -441,6 +441,8 @@ def randperm(n: int, *, generator=None, dtype=None, device=None,
 
 def _rng_fill(t: Tensor, sample: Callable) -> Tensor:
     """In-place random fill used by ``uniform_``/``normal_`` (nn.init builds on these)."""
+    from ..ops.inplace import check_no_overlap
+    check_no_overlap(t)
     arr = np.asarray(sample(backend.default_generator.rng, t._data.shape)).astype(t._data.dtype)
     if Tensor._grad_mode.state.enabled and t._requires_grad and t.grad_fn is None:
         raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "

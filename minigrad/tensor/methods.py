@@ -121,6 +121,9 @@ class TensorMethods:
     def split(self, split_size, dim=0): return ops.split(self, split_size, dim)
     def chunk(self, chunks, dim=0): return ops.chunk(self, chunks, dim)
     def unbind(self, dim=0): return ops.unbind(self, dim)
+    def narrow(self, dim, start, length): return ops.narrow(self, dim, start, length)
+    def select(self, dim, index): return ops.select(self, dim, index)
+    def diagonal(self, offset=0, dim1=0, dim2=1): return ops.diagonal(self, offset, dim1, dim2)
     def contiguous(self): return self if self._data.flags.c_contiguous else ops.clone(self)
     def is_contiguous(self): return bool(self._data.flags.c_contiguous)
 

@@ -62,7 +62,9 @@ class Tensor(TensorMethods):
     _accumulator = None    # weakref to this leaf's AccumulateGrad node
     _hooks = None          # {handle id: hook} from register_hook on a leaf
     _retains_grad = False
-    _is_view = False       # shares memory with another tensor (view, detach)
+    _view_info = None      # a view: (base, replay, kind), see autograd/views.py
+    _views = None          # a base: weak references to its views
+    _views_live = 0        # how many of them were alive when last counted
     _name = None
     # What Tensor takes from the autograd layer, which is built on it and so is not imported
     # here: minigrad.autograd._install(Tensor) sets these when minigrad is imported.
@@ -266,20 +268,32 @@ class Tensor(TensorMethods):
             self._accumulator = weakref.ref(node)
         return node
 
+    @property
+    def _base(self) -> "Tensor | None":
+        """The tensor whose memory this view shares (None if it is not a view)."""
+        return self._view_info[0] if self._view_info is not None else None
+
+    def _is_view(self) -> bool:
+        return self._view_info is not None
+
     def detach(self) -> "Tensor":
         """A new tensor on the same memory, cut from the graph. It shares the version counter,
         so modifying it in place is still caught by backward's checks."""
         ### BEGIN SOLUTION chapter 6: detach (the same memory and version counter, no history)
         t = Tensor._make(self._data, self._device)
         t._vc = self._counter()
-        t._is_view = True  # an alias: minigrad records no in-place operation on it
         return t
         ### END SOLUTION
 
     def detach_(self) -> "Tensor":
         """Cut this tensor from its graph in place: it becomes a leaf that doesn't require grad."""
-        if self._is_view and self.grad_fn is not None:
-            raise RuntimeError("Can't detach views in-place. Use detach() instead.")
+        if self._view_info is not None:
+            raise RuntimeError(
+                "Can't detach views in-place. Use detach() instead. If you are using "
+                "DistributedDataParallel (DDP) for training, and gradient_as_bucket_view is set "
+                "as True, gradients are views of DDP buckets, and hence detach_() cannot be "
+                "called on these gradients. To fix this error, please refer to the "
+                "Optimizer.zero_grad() function in torch/optim/optimizer.py as the solution.")
         self.grad_fn = None
         self._requires_grad = False
         self._output_nr = 0

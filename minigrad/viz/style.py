@@ -114,7 +114,9 @@ def describe(data: Any, device: Any = None) -> str:
 
 
 def op_name(node: Node) -> str:
-    return "AccumulateGrad" if isinstance(node, AccumulateGrad) else node.name()
+    # PyTorch names a few C++ nodes with their namespace (torch::autograd::CopySlices)
+    return "AccumulateGrad" if isinstance(node, AccumulateGrad) else node.name().removeprefix(
+        "torch::autograd::")
 
 
 def is_freed(node: Node, ov: Overlay | None) -> bool:
