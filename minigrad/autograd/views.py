@@ -106,16 +106,10 @@ def check_inplace_on_view(view: Tensor) -> None:
                            "in-place operation.")
 
 
-def rebase_view(view: Tensor, recorded: Callable[[Tensor], Tensor]) -> None:
-    """Record ``recorded`` (the in-place op, out of place) on the view's old value, write the
-    result into the view's memory and give the base a ``CopySlices`` node."""
+def rebase_view(view: Tensor, r: Tensor) -> None:
+    """Write ``r``, the view's new value (recorded out of place on its old value), into the
+    view's memory and give the base a ``CopySlices`` node that wraps r's node."""
     base, replay, _ = view._view_info
-    old = Tensor._make(view._data.copy(), view._device, view._requires_grad)
-    old.grad_fn, old._output_nr = view.grad_fn, view._output_nr  # same place in the graph
-    r = recorded(old)
-    if r._data.shape != view._data.shape:
-        raise RuntimeError(f"output with shape {list(view._data.shape)} doesn't match the "
-                           f"broadcast shape {list(r._data.shape)}")
     base_edge = gradient_edge(base) if base._requires_grad else (None, 0)
     node = CopySlices(base_edge, r.grad_fn, replay)
     from ..ops.inplace import writable

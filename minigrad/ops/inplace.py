@@ -33,17 +33,12 @@ def apply_inplace(a: Tensor, recorded: Callable[[Tensor], Tensor], direct: Calla
     view = a._view_info
     if record and view is not None:  # writing into a view changes its base: see views.py
         views.check_inplace_on_view(a)
-        views.rebase_view(a, recorded)
+        views.rebase_view(a, _recorded_value(a, recorded))
     elif record:
         if a.grad_fn is None and a._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
-        old = Tensor._make(a._data.copy(), a._device, a._requires_grad)
-        old.grad_fn, old._output_nr = a.grad_fn, a._output_nr  # same place in the graph
-        r = recorded(old)
-        if r._data.shape != a._data.shape:
-            raise RuntimeError(f"output with shape {list(a._data.shape)} doesn't match the "
-                               f"broadcast shape {list(r._data.shape)}")
+        r = _recorded_value(a, recorded)
         writable(a._data)[...] = r._data  # into a's own memory, so aliases of a see the change
         a.grad_fn, a._output_nr, a._requires_grad = r.grad_fn, r._output_nr, r._requires_grad
     else:
@@ -58,6 +53,18 @@ def check_cast(a: Tensor, result_dtype: np.dtype) -> None:
     if KIND_ORDER[result_dtype.kind] > KIND_ORDER[a._data.dtype.kind]:
         raise RuntimeError(f"result type {type_name(result_dtype)} can't be cast to the desired "
                            f"output type {type_name(a._data.dtype)}")
+
+
+def _recorded_value(a: Tensor, recorded: Callable[[Tensor], Tensor]) -> Tensor:
+    """The new value of ``a``, recorded out of place on a snapshot of its old value that takes
+    a's place in the graph."""
+    old = Tensor._make(a._data.copy(), a._device, a._requires_grad)
+    old.grad_fn, old._output_nr = a.grad_fn, a._output_nr
+    r = recorded(old)
+    if r._data.shape != a._data.shape:
+        raise RuntimeError(f"output with shape {list(a._data.shape)} doesn't match the "
+                           f"broadcast shape {list(r._data.shape)}")
+    return r
 
 
 def writable(arr):
