@@ -70,7 +70,9 @@ def test_check_same_update_on_the_cpu():
     assert gpu_mlp.check_same_update("cpu", (20, 16, 4), 32) < 1e-5
 
 
-@pytest.mark.skipif(importlib.util.find_spec("torch") is None, reason="PyTorch not installed")
+@pytest.mark.skipif(importlib.util.find_spec("torch") is None,
+                    reason="times PyTorch itself (the benchmark's contender): PyTorch not "
+                           "installed")
 def test_pytorch_contender_in_its_own_process():
     cfgs = [[[8, 6, 3], 16]]
     ms = timing.isolated("gpu_mlp", "pytorch_all", "cpu", cfgs, 1, 2, 1, timeout=120)
