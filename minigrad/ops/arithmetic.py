@@ -409,17 +409,17 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     return Div.apply(input, other)
 
 
-def neg(a: Tensor) -> Tensor:
-    return Neg.apply(a)
+def neg(input: Tensor) -> Tensor:
+    return Neg.apply(input)
 
 
-def reciprocal(a: Tensor) -> Tensor:
-    return Reciprocal.apply(a)
+def reciprocal(input: Tensor) -> Tensor:
+    return Reciprocal.apply(input)
 
 
-def pow(a, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
-    if isinstance(a, Tensor):
+def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
+    if isinstance(input, Tensor):
         if isinstance(exponent, Tensor):
-            return PowTensor.apply(a, exponent)
-        return PowScalar.apply(a, exponent)
-    return RPow.apply(a, exponent)
+            return PowTensor.apply(input, exponent)
+        return PowScalar.apply(input, exponent)
+    return RPow.apply(input, exponent)

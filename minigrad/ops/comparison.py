@@ -18,28 +18,28 @@ def _compare(a, b, op) -> Tensor:
     return out(op(xa, xb), dev)
 
 
-def eq(a, other) -> Tensor:
-    return _compare(a, other, np.equal if _on_cpu(a, other) else _xp(a, other).equal)
+def eq(input, other) -> Tensor:
+    return _compare(input, other, np.equal if _on_cpu(input, other) else _xp(input, other).equal)
 
 
-def ne(a, other) -> Tensor:
-    return _compare(a, other, np.not_equal if _on_cpu(a, other) else _xp(a, other).not_equal)
+def ne(input, other) -> Tensor:
+    return _compare(input, other, np.not_equal if _on_cpu(input, other) else _xp(input, other).not_equal)
 
 
-def gt(a, other) -> Tensor:
-    return _compare(a, other, lambda x, y: x > y)
+def gt(input, other) -> Tensor:
+    return _compare(input, other, lambda x, y: x > y)
 
 
-def lt(a, other) -> Tensor:
-    return _compare(a, other, lambda x, y: x < y)
+def lt(input, other) -> Tensor:
+    return _compare(input, other, lambda x, y: x < y)
 
 
-def ge(a, other) -> Tensor:
-    return _compare(a, other, lambda x, y: x >= y)
+def ge(input, other) -> Tensor:
+    return _compare(input, other, lambda x, y: x >= y)
 
 
-def le(a, other) -> Tensor:
-    return _compare(a, other, lambda x, y: x <= y)
+def le(input, other) -> Tensor:
+    return _compare(input, other, lambda x, y: x <= y)
 
 
 def _on_cpu(a, b) -> bool:
@@ -51,54 +51,54 @@ def _xp(a, b):
     return (a if isinstance(a, Tensor) else b).xp
 
 
-def logical_and(a, b) -> Tensor:
-    return _compare(a, b, lambda x, y: x & y if _is_bool(x, y) else (x != 0) & (y != 0))
+def logical_and(input, other) -> Tensor:
+    return _compare(input, other, lambda x, y: x & y if _is_bool(x, y) else (x != 0) & (y != 0))
 
 
-def logical_or(a, b) -> Tensor:
-    return _compare(a, b, lambda x, y: x | y if _is_bool(x, y) else (x != 0) | (y != 0))
+def logical_or(input, other) -> Tensor:
+    return _compare(input, other, lambda x, y: x | y if _is_bool(x, y) else (x != 0) | (y != 0))
 
 
-def logical_xor(a, b) -> Tensor:
-    return _compare(a, b, lambda x, y: x ^ y if _is_bool(x, y) else (x != 0) ^ (y != 0))
+def logical_xor(input, other) -> Tensor:
+    return _compare(input, other, lambda x, y: x ^ y if _is_bool(x, y) else (x != 0) ^ (y != 0))
 
 
 def _is_bool(x, y) -> bool:
     return getattr(x, "dtype", None) == np.bool_ and getattr(y, "dtype", np.bool_) == np.bool_
 
 
-def logical_not(a: Tensor) -> Tensor:
-    return out(~a._data if a._data.dtype == np.bool_ else a._data == 0, a._device)
+def logical_not(input: Tensor) -> Tensor:
+    return out(~input._data if input._data.dtype == np.bool_ else input._data == 0, input._device)
 
 
-def isnan(a: Tensor) -> Tensor:
-    return out(a.xp.isnan(a._data), a._device)
+def isnan(input: Tensor) -> Tensor:
+    return out(input.xp.isnan(input._data), input._device)
 
 
-def isinf(a: Tensor) -> Tensor:
-    return out(a.xp.isinf(a._data), a._device)
+def isinf(input: Tensor) -> Tensor:
+    return out(input.xp.isinf(input._data), input._device)
 
 
-def isfinite(a: Tensor) -> Tensor:
-    return out(a.xp.isfinite(a._data), a._device)
+def isfinite(input: Tensor) -> Tensor:
+    return out(input.xp.isfinite(input._data), input._device)
 
 
-def equal(a: Tensor, b: Tensor) -> bool:
+def equal(input: Tensor, other: Tensor) -> bool:
     """True if both have the same shape and elements."""
-    return a.shape == b.shape and bool((a._data == b._data).all())
+    return input.shape == other.shape and bool((input._data == other._data).all())
 
 
-def allclose(a: Tensor, b: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
              equal_nan: bool = False) -> bool:
-    if a._data.dtype != b._data.dtype:  # PyTorch refuses to compare across dtypes
-        raise RuntimeError(f"{type_name(a._data.dtype)} did not match {type_name(b._data.dtype)}")
-    return bool(a.xp.allclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    if input._data.dtype != other._data.dtype:  # PyTorch refuses to compare across dtypes
+        raise RuntimeError(f"{type_name(input._data.dtype)} did not match {type_name(other._data.dtype)}")
+    return bool(input.xp.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
 
 
-def isclose(a: Tensor, b: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
+def isclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
             equal_nan: bool = False) -> Tensor:
-    return out(a.xp.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan),
-               a._device)
+    return out(input.xp.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan),
+               input._device)
 
 
 class _Choose(Function):
@@ -136,12 +136,12 @@ class Minimum(_Choose):
     _wins = staticmethod(lambda a, b: a < b)
 
 
-def maximum(a: Tensor, other: Tensor) -> Tensor:
-    return Maximum.apply(a, _as_tensor(other, a))
+def maximum(input: Tensor, other: Tensor) -> Tensor:
+    return Maximum.apply(input, _as_tensor(other, input))
 
 
-def minimum(a: Tensor, other: Tensor) -> Tensor:
-    return Minimum.apply(a, _as_tensor(other, a))
+def minimum(input: Tensor, other: Tensor) -> Tensor:
+    return Minimum.apply(input, _as_tensor(other, input))
 
 
 def _as_tensor(x, like: Tensor) -> Tensor:
@@ -215,21 +215,21 @@ class MaskedFillTensor(Function):
                 g.where(ctx.mask, 0.0).sum() if nv else None)
 
 
-def masked_fill(a: Tensor, mask: Tensor, value) -> Tensor:
+def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
     if mask._data.dtype != np.bool_:
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
                            f"{c_type_name(mask._data.dtype)}")
-    broadcast_shape(mask._data.shape, a._data.shape)
+    broadcast_shape(mask._data.shape, input._data.shape)
     if isinstance(value, Tensor):
         if value._data.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                                f"tensor with {value._data.ndim} dimension(s).")
-        return MaskedFillTensor.apply(a, mask, value)
-    return MaskedFill.apply(a, mask, value=value)
+        return MaskedFillTensor.apply(input, mask, value)
+    return MaskedFill.apply(input, mask, value=value)
 
 
-def nonzero(a: Tensor, *, as_tuple: bool = False):
-    idx = a.xp.nonzero(a._data)
+def nonzero(input: Tensor, *, as_tuple: bool = False):
+    idx = input.xp.nonzero(input._data)
     if as_tuple:
-        return tuple(out(i.astype(np.int64), a._device) for i in idx)
-    return out(a.xp.stack(idx, axis=1).astype(np.int64), a._device)
+        return tuple(out(i.astype(np.int64), input._device) for i in idx)
+    return out(input.xp.stack(idx, axis=1).astype(np.int64), input._device)

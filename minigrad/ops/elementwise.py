@@ -378,8 +378,8 @@ class Clamp(Function):
         return ta * mask
 
 
-def sign(a: Tensor) -> Tensor:
-    return Sign.apply(a)
+def sign(input: Tensor) -> Tensor:
+    return Sign.apply(input)
 
 
 class Sign(Function):
@@ -399,55 +399,55 @@ class Sign(Function):
         return ta * 0
 
 
-def exp(a: Tensor) -> Tensor:
-    return Exp.apply(a)
+def exp(input: Tensor) -> Tensor:
+    return Exp.apply(input)
 
 
-def log(a: Tensor) -> Tensor:
-    return Log.apply(a)
+def log(input: Tensor) -> Tensor:
+    return Log.apply(input)
 
 
-def sqrt(a: Tensor) -> Tensor:
-    return Sqrt.apply(a)
+def sqrt(input: Tensor) -> Tensor:
+    return Sqrt.apply(input)
 
 
-def abs(a: Tensor) -> Tensor:  # noqa: A001
-    return Abs.apply(a)
+def abs(input: Tensor) -> Tensor:  # noqa: A001
+    return Abs.apply(input)
 
 
-def sin(a: Tensor) -> Tensor:
-    return Sin.apply(a)
+def sin(input: Tensor) -> Tensor:
+    return Sin.apply(input)
 
 
-def cos(a: Tensor) -> Tensor:
-    return Cos.apply(a)
+def cos(input: Tensor) -> Tensor:
+    return Cos.apply(input)
 
 
-def tanh(a: Tensor) -> Tensor:
-    return Tanh.apply(a)
+def tanh(input: Tensor) -> Tensor:
+    return Tanh.apply(input)
 
 
-def sigmoid(a: Tensor) -> Tensor:
-    return Sigmoid.apply(a)
+def sigmoid(input: Tensor) -> Tensor:
+    return Sigmoid.apply(input)
 
 
-def relu(a: Tensor) -> Tensor:
-    return Relu.apply(a)
+def relu(input: Tensor) -> Tensor:
+    return Relu.apply(input)
 
 
-def softplus(a: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    if not a.is_floating_point():
-        kernel = "softplus_cuda" if a.device.type == "cuda" else "softplus_cpu"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(a.dtype)}'")
-    return Softplus.apply(a, beta=beta, threshold=threshold)
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    if not input.is_floating_point():
+        kernel = "softplus_cuda" if input.device.type == "cuda" else "softplus_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(input.dtype)}'")
+    return Softplus.apply(input, beta=beta, threshold=threshold)
 
 
-def clamp(a: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
+def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         from .comparison import maximum, minimum
-        r = a if min is None else maximum(a, min)
+        r = input if min is None else maximum(input, min)
         return r if max is None else minimum(r, max)
-    return Clamp.apply(a, min=min, max=max)
+    return Clamp.apply(input, min=min, max=max)
 
 
 clip = clamp

@@ -92,9 +92,9 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return Stack.apply(*_promoted(tensors), dim=normalize_dim(dim, len(ref) + 1))
 
 
-def split(a: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
-    d = normalize_dim(dim, a._data.ndim)
-    n = a._data.shape[d]
+def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
+    d = normalize_dim(dim, tensor._data.ndim)
+    n = tensor._data.shape[d]
     if isinstance(split_size_or_sections, int):
         s = split_size_or_sections
         sizes = [min(s, n - i) for i in range(0, n, s)] or [0]
@@ -105,16 +105,16 @@ def split(a: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
                                f"(input tensor's size at dimension {d}), but got "
                                f"split_sizes={sizes}")
     cls = Split if isinstance(split_size_or_sections, int) else SplitWithSizes
-    return cls.apply(a, sizes=tuple(sizes), dim=d)
+    return cls.apply(tensor, sizes=tuple(sizes), dim=d)
 
 
-def chunk(a: Tensor, chunks: int, dim: int = 0) -> tuple:
-    n = a._data.shape[normalize_dim(dim, a._data.ndim)]
-    return split(a, max(1, -(-n // chunks)), dim)
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    n = input._data.shape[normalize_dim(dim, input._data.ndim)]
+    return split(input, max(1, -(-n // chunks)), dim)
 
 
-def unbind(a: Tensor, dim: int = 0) -> tuple:
-    return Unbind.apply(a, dim=normalize_dim(dim, a._data.ndim))
+def unbind(input: Tensor, dim: int = 0) -> tuple:
+    return Unbind.apply(input, dim=normalize_dim(dim, input._data.ndim))
 
 
 class Split(Function):

@@ -70,11 +70,11 @@ def _float(a: Tensor, dtype) -> Tensor:
     return a if a.is_floating_point() else a.float()
 
 
-def softmax(a: Tensor, dim: int, dtype=None) -> Tensor:
-    a = _float(a, dtype)
-    return Softmax.apply(a, dim=normalize_dim(dim, a._data.ndim))
+def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+    input = _float(input, dtype)
+    return Softmax.apply(input, dim=normalize_dim(dim, input._data.ndim))
 
 
-def log_softmax(a: Tensor, dim: int, dtype=None) -> Tensor:
-    a = _float(a, dtype)
-    return LogSoftmax.apply(a, dim=normalize_dim(dim, a._data.ndim))
+def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+    input = _float(input, dtype)
+    return LogSoftmax.apply(input, dim=normalize_dim(dim, input._data.ndim))
