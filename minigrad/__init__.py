@@ -27,7 +27,8 @@ from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, i
                        is_inference_mode_enabled)
 from . import ops
 ops._install()  # Tensor's operators and methods call into ops: see its docstring
-from .ops import (add, sub, mul, div, neg, reciprocal, pow, exp, log, sqrt, abs, sin, cos, tanh,
+from .ops import (add, sub, mul, div, neg, reciprocal, pow, square, rsqrt, exp, log, sqrt, abs,
+                  sin, cos, tanh,
                   sigmoid, relu, clamp, clip, sign, eq, ne, gt, lt, ge, le, maximum, minimum,
                   where, masked_fill, logical_and, logical_or, logical_not, logical_xor, isnan, isinf,
                   isfinite, equal, allclose, isclose, nonzero, sum, mean, var, std, max, min,
@@ -46,16 +47,16 @@ def is_tensor(obj) -> "builtins.bool":
     return isinstance(obj, Tensor)
 
 
-def numel(t: Tensor) -> "builtins.int":
-    return t.numel()
+def numel(input: Tensor) -> "builtins.int":
+    return input.numel()
 
 
 def get_default_dtype() -> dtype:
     return float32
 
 
-def is_floating_point(t: Tensor) -> "builtins.bool":
-    return t.is_floating_point()
+def is_floating_point(input: Tensor) -> "builtins.bool":
+    return input.is_floating_point()
 
 
 def broadcast_shapes(*shapes) -> Size:
@@ -67,16 +68,9 @@ def broadcast_shapes(*shapes) -> Size:
     return Size(result)
 
 
-def broadcast_to(t: Tensor, shape) -> Tensor:
-    return t.expand(shape)
+def broadcast_to(input: Tensor, size) -> Tensor:
+    return input.expand(size)
 
-
-def square(t: Tensor) -> Tensor:
-    return t * t
-
-
-def rsqrt(t: Tensor) -> Tensor:
-    return t.rsqrt()
 
 
 from . import viz  # noqa: E402,F401  (diagrams and plots: graphviz, matplotlib load on first use)

@@ -21,7 +21,18 @@ import signatures  # noqa: E402  (tests/oracle/signatures.py)
 RERECORD = f"the recording of PyTorch's signatures is stale: run `{signatures.COMMAND}`"
 
 # (name, parameter): why minigrad differs from PyTorch there. Keep it short.
+_CREATION = "out= of the creation functions is not implemented (its dtype would be out's)"
 ALLOWED = {
+    **{(f"torch.{name}", "out"): _CREATION for name in (
+        "arange", "empty", "eye", "full", "linspace", "ones", "rand", "randint", "randn",
+        "randperm", "zeros")},
+    ("torch.norm", "out"): "PyTorch also takes out (and dtype) by position after keepdim; "
+                           "minigrad's out= is keyword-only, as in every other function",
+    ("torch.subtract", "alpha"): "PyTorch takes alpha by position only in subtract(tensor, "
+                                 "number, alpha); minigrad's subtract is sub (keyword alpha)",
+    ("torch.Tensor.subtract", "alpha"): "as torch.subtract",
+    ("torch.Tensor.uniform_", "from_"): "PyTorch's name is `from`, a Python keyword, which a "
+                                        "def can't have",
 }
 
 
@@ -68,6 +79,9 @@ def problems(overloads: list[str], mine: list[tuple]) -> list[tuple[str, str]]:
     where = [_positions(o) for o in theirs]
     my_positions = _positions(mine)
     has_var = any(p[1] == "var" for p in mine)
+    # zeros(*size, size=None): sizes unpacked or as a tuple by position, or size= by keyword
+    var_at = next((i for i, p in enumerate(p for p in mine if p[1] in ("pos", "var"))
+                   if p[1] == "var"), None)
     has_varkw = any(p[1] == "varkw" for p in mine)
     found = []
     for name, index in my_positions.items():
@@ -82,7 +96,8 @@ def problems(overloads: list[str], mine: list[tuple]) -> list[tuple[str, str]]:
             found.append((name, f"`{name}` is positional parameter {index}; PyTorch's is "
                                 + " or ".join("keyword-only" if i is None else str(i)
                                               for i in sorted(places, key=str))))
-        elif index is None and places != {None}:
+        elif index is None and places != {None} and not (
+                var_at is not None and all(i is None or i >= var_at for i in places)):
             found.append((name, f"`{name}` is keyword-only; PyTorch also takes it by position"))
 
     def accepted(overload: list) -> bool:

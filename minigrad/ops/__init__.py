@@ -21,7 +21,8 @@
 | helpers.py       | type promotion, broadcasting, ``sum_to``, dtype names    |
 """
 from .arithmetic import add, sub, mul, div, neg, reciprocal, pow
-from .elementwise import (exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, softplus, clamp,
+from .elementwise import (square, rsqrt, exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu,
+                          softplus, clamp,
                           clip, sign)
 from .comparison import (eq, ne, gt, lt, ge, le, maximum, minimum, where, masked_fill,
                          logical_and, logical_or, logical_not, logical_xor, isnan, isinf,

@@ -14,7 +14,7 @@ from ..autograd.fastpath import shared as _shared
 from ..autograd.forward_ad import plus
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import broadcast_shape, into_out, operands, out, result_dtype, sum_to
+from .helpers import broadcast_shape, into_out, operands, out, result_dtype, sum_to, writes_out
 
 
 def _quiet():
@@ -409,15 +409,18 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     return Div.apply(input, other)
 
 
-def neg(input: Tensor) -> Tensor:
+@writes_out
+def neg(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Neg.apply(input)
 
 
-def reciprocal(input: Tensor) -> Tensor:
+@writes_out
+def reciprocal(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Reciprocal.apply(input)
 
 
-def pow(input, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
+@writes_out
+def pow(input, exponent, *, out: Tensor | None = None) -> Tensor:  # noqa: A001 - PyTorch's name
     if isinstance(input, Tensor):
         if isinstance(exponent, Tensor):
             return PowTensor.apply(input, exponent)

@@ -6,8 +6,9 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
+from . import helpers  # (helpers.out where a parameter `out` hides out)
 from .helpers import (broadcast_shape, c_type_name, operands, out, result_dtype, sum_to,
-                      type_name)
+                      type_name, writes_out)
 
 
 def _compare(a, b, op) -> Tensor:
@@ -18,27 +19,34 @@ def _compare(a, b, op) -> Tensor:
     return out(op(xa, xb), dev)
 
 
-def eq(input, other) -> Tensor:
+@writes_out(differentiable=False)
+def eq(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, np.equal if _on_cpu(input, other) else _xp(input, other).equal)
 
 
-def ne(input, other) -> Tensor:
-    return _compare(input, other, np.not_equal if _on_cpu(input, other) else _xp(input, other).not_equal)
+@writes_out(differentiable=False)
+def ne(input, other, *, out: Tensor | None = None) -> Tensor:
+    return _compare(input, other,
+                    np.not_equal if _on_cpu(input, other) else _xp(input, other).not_equal)
 
 
-def gt(input, other) -> Tensor:
+@writes_out(differentiable=False)
+def gt(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x > y)
 
 
-def lt(input, other) -> Tensor:
+@writes_out(differentiable=False)
+def lt(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x < y)
 
 
-def ge(input, other) -> Tensor:
+@writes_out(differentiable=False)
+def ge(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x >= y)
 
 
-def le(input, other) -> Tensor:
+@writes_out(differentiable=False)
+def le(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x <= y)
 
 
@@ -51,15 +59,18 @@ def _xp(a, b):
     return (a if isinstance(a, Tensor) else b).xp
 
 
-def logical_and(input, other) -> Tensor:
+@writes_out(differentiable=False)
+def logical_and(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x & y if _is_bool(x, y) else (x != 0) & (y != 0))
 
 
-def logical_or(input, other) -> Tensor:
+@writes_out(differentiable=False)
+def logical_or(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x | y if _is_bool(x, y) else (x != 0) | (y != 0))
 
 
-def logical_xor(input, other) -> Tensor:
+@writes_out(differentiable=False)
+def logical_xor(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x ^ y if _is_bool(x, y) else (x != 0) ^ (y != 0))
 
 
@@ -67,8 +78,10 @@ def _is_bool(x, y) -> bool:
     return getattr(x, "dtype", None) == np.bool_ and getattr(y, "dtype", np.bool_) == np.bool_
 
 
-def logical_not(input: Tensor) -> Tensor:
-    return out(~input._data if input._data.dtype == np.bool_ else input._data == 0, input._device)
+@writes_out(differentiable=False)
+def logical_not(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    x = input._data
+    return helpers.out(~x if x.dtype == np.bool_ else x == 0, input._device)
 
 
 def isnan(input: Tensor) -> Tensor:
@@ -91,14 +104,16 @@ def equal(input: Tensor, other: Tensor) -> bool:
 def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
              equal_nan: bool = False) -> bool:
     if input._data.dtype != other._data.dtype:  # PyTorch refuses to compare across dtypes
-        raise RuntimeError(f"{type_name(input._data.dtype)} did not match {type_name(other._data.dtype)}")
-    return bool(input.xp.allclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+        raise RuntimeError(f"{type_name(input._data.dtype)} did not match "
+                           f"{type_name(other._data.dtype)}")
+    return bool(input.xp.allclose(input._data, other._data, rtol=rtol, atol=atol,
+                                  equal_nan=equal_nan))
 
 
 def isclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
             equal_nan: bool = False) -> Tensor:
-    return out(input.xp.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan),
-               input._device)
+    close = input.xp.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return out(close, input._device)
 
 
 class _Choose(Function):
@@ -136,11 +151,13 @@ class Minimum(_Choose):
     _wins = staticmethod(lambda a, b: a < b)
 
 
-def maximum(input: Tensor, other: Tensor) -> Tensor:
+@writes_out
+def maximum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Maximum.apply(input, _as_tensor(other, input))
 
 
-def minimum(input: Tensor, other: Tensor) -> Tensor:
+@writes_out
+def minimum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Minimum.apply(input, _as_tensor(other, input))
 
 
@@ -171,7 +188,8 @@ class Where(Function):
                 sum_to(g.where(~c, 0.0), ctx.shapes[1]) if nb else None)
 
 
-def where(condition: Tensor, input=None, other=None):  # noqa: A002
+@writes_out
+def where(condition: Tensor, input=None, other=None, *, out: Tensor | None = None):  # noqa: A002
     """``where(cond, a, b)``: a where cond is true, else b. ``where(cond)`` gives indices."""
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
@@ -228,8 +246,9 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
     return MaskedFill.apply(input, mask, value=value)
 
 
-def nonzero(input: Tensor, *, as_tuple: bool = False):
+@writes_out(differentiable=False)
+def nonzero(input: Tensor, *, as_tuple: bool = False, out: Tensor | None = None):
     idx = input.xp.nonzero(input._data)
     if as_tuple:
-        return tuple(out(i.astype(np.int64), input._device) for i in idx)
-    return out(input.xp.stack(idx, axis=1).astype(np.int64), input._device)
+        return tuple(helpers.out(i.astype(np.int64), input._device) for i in idx)
+    return helpers.out(input.xp.stack(idx, axis=1).astype(np.int64), input._device)

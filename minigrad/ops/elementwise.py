@@ -11,7 +11,7 @@ from ..autograd.fastpath import saved_arrays
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from ..tensor.dtypes import type_name
-from .helpers import out, result_dtype
+from .helpers import out, result_dtype, writes_out
 
 
 def _float(a: Tensor):
@@ -378,7 +378,8 @@ class Clamp(Function):
         return ta * mask
 
 
-def sign(input: Tensor) -> Tensor:
+@writes_out
+def sign(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Sign.apply(input)
 
 
@@ -399,35 +400,53 @@ class Sign(Function):
         return ta * 0
 
 
-def exp(input: Tensor) -> Tensor:
+@writes_out
+def exp(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Exp.apply(input)
 
 
-def log(input: Tensor) -> Tensor:
+@writes_out
+def log(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Log.apply(input)
 
 
-def sqrt(input: Tensor) -> Tensor:
+@writes_out(name="pow")  # (PyTorch's square is pow(input, 2))
+def square(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return input * input
+
+
+@writes_out
+def rsqrt(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return input.sqrt().reciprocal()
+
+
+@writes_out
+def sqrt(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Sqrt.apply(input)
 
 
-def abs(input: Tensor) -> Tensor:  # noqa: A001
+@writes_out
+def abs(input: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A001
     return Abs.apply(input)
 
 
-def sin(input: Tensor) -> Tensor:
+@writes_out
+def sin(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Sin.apply(input)
 
 
-def cos(input: Tensor) -> Tensor:
+@writes_out
+def cos(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Cos.apply(input)
 
 
-def tanh(input: Tensor) -> Tensor:
+@writes_out
+def tanh(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Tanh.apply(input)
 
 
-def sigmoid(input: Tensor) -> Tensor:
+@writes_out
+def sigmoid(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Sigmoid.apply(input)
 
 
@@ -442,7 +461,8 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
     return Softplus.apply(input, beta=beta, threshold=threshold)
 
 
-def clamp(input: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
+@writes_out
+def clamp(input: Tensor, min=None, max=None, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
     if isinstance(min, Tensor) or isinstance(max, Tensor):
         from .comparison import maximum, minimum
         r = input if min is None else maximum(input, min)

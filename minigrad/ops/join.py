@@ -6,7 +6,7 @@ from typing import Sequence
 from ..autograd.forward_ad import linear
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import normalize_dim, out
+from .helpers import normalize_dim, out, writes_out
 from .shape import _view_of
 
 
@@ -53,7 +53,8 @@ def _check(tensors: Sequence[Tensor], name: str) -> None:
                                f"two devices, {dev} and {t._device}!")
 
 
-def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+@writes_out
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
     _check(tensors, "torch.cat")
     d = normalize_dim(dim, tensors[0]._data.ndim)
     ref = tensors[0]._data.shape
@@ -82,7 +83,8 @@ def _dt(np_dtype):
 concat = cat
 
 
-def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+@writes_out
+def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
     _check(tensors, "stack")
     ref = tensors[0]._data.shape
     for i, t in enumerate(tensors):

@@ -15,7 +15,7 @@ from ..autograd.forward_ad import bilinear
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import (broadcast_shape, c_type_name, check_device, into_out, out, sum_to,
-                      type_name)
+                      type_name, writes_out)
 
 
 class Matmul(Function):
@@ -201,7 +201,8 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
     return _NODES[name].apply(a, b)
 
 
-def mm(input: Tensor, mat2: Tensor) -> Tensor:
+@writes_out(same_dtype=True)
+def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     if input._data.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2._data.ndim != 2:
@@ -211,7 +212,8 @@ def mm(input: Tensor, mat2: Tensor) -> Tensor:
     return Mm.apply(input, mat2)
 
 
-def bmm(input: Tensor, mat2: Tensor) -> Tensor:
+@writes_out(same_dtype=True)
+def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
     if input._data.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2._data.ndim != 3:
@@ -225,7 +227,8 @@ def bmm(input: Tensor, mat2: Tensor) -> Tensor:
     return Bmm.apply(input, mat2)
 
 
-def mv(input: Tensor, vec: Tensor) -> Tensor:
+@writes_out(same_dtype=True)
+def mv(input: Tensor, vec: Tensor, *, out: Tensor | None = None) -> Tensor:
     if input._data.ndim != 2 or vec._data.ndim != 1:
         raise RuntimeError(f"vector + matrix @ vector expected, got {input._data.ndim}, "
                            f"{vec._data.ndim}")
@@ -234,7 +237,8 @@ def mv(input: Tensor, vec: Tensor) -> Tensor:
     return Mv.apply(input, vec)
 
 
-def dot(input: Tensor, tensor: Tensor) -> Tensor:
+@writes_out(same_dtype=True)
+def dot(input: Tensor, tensor: Tensor, *, out: Tensor | None = None) -> Tensor:
     if input._data.ndim != 1 or tensor._data.ndim != 1:
         raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
                            f"{tensor._data.ndim}D tensors")

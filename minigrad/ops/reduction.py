@@ -14,7 +14,8 @@ import numpy as np
 from ..autograd.forward_ad import linear
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import normalize_dim, normalize_dims, out, type_name
+from . import helpers  # (helpers.out where a parameter `out` hides out)
+from .helpers import normalize_dim, normalize_dims, out, type_name, writes_out
 
 
 def _kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -254,15 +255,18 @@ def _maxmin(a: Tensor, dim, keepdim, other, all_cls, dim_cls, result):
     return result(*dim_cls.apply(a, dim=d, keepdim=keepdim))
 
 
-def max(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
+@writes_out
+def max(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None):  # noqa: A001
     return _maxmin(input, dim, keepdim, None, MaxAll, MaxDim, max_result)
 
 
-def min(input: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
+@writes_out
+def min(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None):  # noqa: A001
     return _maxmin(input, dim, keepdim, None, MinAll, MinDim, min_result)
 
 
-def amax(input: Tensor, dim=(), keepdim: bool = False) -> Tensor:
+@writes_out
+def amax(input: Tensor, dim=(), keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
     return Amax.apply(input, dims=normalize_dims(dim, input._data.ndim), keepdim=keepdim)
 
 
@@ -271,21 +275,27 @@ def _no_bools(a: Tensor, name: str) -> None:
         raise RuntimeError(f"{name}(): does not support bool input")
 
 
-def argmax(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+@writes_out(differentiable=False)
+def argmax(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
     _no_bools(input, "argmax")
     if dim is None:
-        return out(input.xp.argmax(input._data), input._device, np.int64)  # (CuPy: a 0-d array, no np.int64())
+        # (CuPy: a 0-d array, no np.int64())
+        return helpers.out(input.xp.argmax(input._data), input._device, np.int64)
     return max(input, dim, keepdim).indices
 
 
-def argmin(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+@writes_out(differentiable=False)
+def argmin(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
     _no_bools(input, "argmin")
     if dim is None:
-        return out(input.xp.argmin(input._data), input._device, np.int64)  # (CuPy: a 0-d array, no np.int64())
+        # (CuPy: a 0-d array, no np.int64())
+        return helpers.out(input.xp.argmin(input._data), input._device, np.int64)
     return min(input, dim, keepdim).indices
 
 
-def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
+@writes_out
+def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None,  # noqa: A001
+        out: Tensor | None = None) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
     if dim is None:
@@ -294,7 +304,9 @@ def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor
     return SumDim.apply(input, dims=normalize_dims(dim, input._data.ndim), keepdim=keepdim)
 
 
-def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+@writes_out
+def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None,
+         out: Tensor | None = None) -> Tensor:
     if dtype is not None:
         input = input.to(dtype)
     if dim is None:
@@ -302,11 +314,15 @@ def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tenso
     return MeanDim.apply(input, dims=normalize_dims(dim, input._data.ndim), keepdim=keepdim)
 
 
-def var(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+@writes_out
+def var(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None,
+        out: Tensor | None = None) -> Tensor:
     return Var.apply(input, **_dispersion_args(input, dim, unbiased, keepdim, correction))
 
 
-def std(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
+@writes_out
+def std(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None,
+        out: Tensor | None = None) -> Tensor:
     return Std.apply(input, **_dispersion_args(input, dim, unbiased, keepdim, correction))
 
 
@@ -366,7 +382,9 @@ class Norm(Function):
         return g * a * a.abs() ** (p - 2) / safe ** (p - 1) * (y != 0), None, None, None
 
 
-def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False) -> Tensor:
+@writes_out(name="linalg_vector_norm")
+def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, *,
+         out: Tensor | None = None) -> Tensor:
     if p == "fro":  # the Frobenius norm: the 2-norm of one or two dimensions (or of all)
         if dim is not None and not isinstance(dim, int) and len(dim) > 2:
             raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
@@ -398,7 +416,8 @@ class Logsumexp(Function):
         return _spread(g, shape, dims) * (a - _spread(y, shape, dims)).exp(), None, None
 
 
-def logsumexp(input: Tensor, dim, keepdim: bool = False) -> Tensor:
+@writes_out
+def logsumexp(input: Tensor, dim, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
     return Logsumexp.apply(input, dims=normalize_dims(dim, input._data.ndim), keepdim=keepdim)
 
 
@@ -433,7 +452,8 @@ class ProdDim(Prod):
     _node_name = "ProdBackward1"
 
 
-def prod(input: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+@writes_out
+def prod(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
     if dim is None:
         return Prod.apply(input, dims=tuple(range(input._data.ndim)), keepdim=False)
     return ProdDim.apply(input, dims=(normalize_dim(dim, input._data.ndim),), keepdim=keepdim)

@@ -172,7 +172,7 @@ def t(input: Tensor) -> Tensor:
     if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
                            f"{input._data.ndim}D")
-    return T.apply(input)  # PyTorch records TBackward0 for vectors too (a view that changes nothing)
+    return T.apply(input)  # PyTorch records TBackward0 for vectors too (a view, changing nothing)
 
 
 def permute(input: Tensor, *order, dims=None) -> Tensor:

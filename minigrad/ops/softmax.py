@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..autograd.fastpath import saved_arrays
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import normalize_dim, out
+from .helpers import normalize_dim, out, writes_out
 
 
 class Softmax(Function):
@@ -70,11 +70,13 @@ def _float(a: Tensor, dtype) -> Tensor:
     return a if a.is_floating_point() else a.float()
 
 
-def softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+@writes_out(differentiable=False)
+def softmax(input: Tensor, dim: int, dtype=None, *, out: Tensor | None = None) -> Tensor:
     input = _float(input, dtype)
     return Softmax.apply(input, dim=normalize_dim(dim, input._data.ndim))
 
 
-def log_softmax(input: Tensor, dim: int, dtype=None) -> Tensor:
+@writes_out(differentiable=False)
+def log_softmax(input: Tensor, dim: int, dtype=None, *, out: Tensor | None = None) -> Tensor:
     input = _float(input, dtype)
     return LogSoftmax.apply(input, dim=normalize_dim(dim, input._data.ndim))

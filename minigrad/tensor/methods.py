@@ -39,7 +39,8 @@ class TensorMethods:
     def reciprocal(self): return ops.reciprocal(self)
     def square(self): return ops.mul(self, self)
     def rsqrt(self): return ops.reciprocal(ops.sqrt(self))
-    multiply, divide, subtract, negative, true_divide = mul, div, sub, neg, div
+    multiply, divide, subtract, negative = mul, div, sub, neg
+    def true_divide(self, other): return ops.div(self, other)
 
     # --- comparisons (bool results, never recorded) ---------------------------------------
     def __eq__(self, other): return ops.eq(self, other)
@@ -96,10 +97,10 @@ class TensorMethods:
 
     # --- linear algebra -------------------------------------------------------------------
     def matmul(self, other): return ops.matmul(self, other)
-    def mm(self, other): return ops.mm(self, other)
-    def bmm(self, other): return ops.bmm(self, other)
-    def mv(self, other): return ops.mv(self, other)
-    def dot(self, other): return ops.dot(self, other)
+    def mm(self, mat2): return ops.mm(self, mat2)
+    def bmm(self, mat2): return ops.bmm(self, mat2)
+    def mv(self, vec): return ops.mv(self, vec)
+    def dot(self, tensor): return ops.dot(self, tensor)
 
     # --- shapes ---------------------------------------------------------------------------
     def size(self, dim=None):
@@ -163,7 +164,7 @@ class TensorMethods:
     def sub_(self, other, *, alpha=1): return ops.inplace.binary_inplace(self, other if alpha == 1 else other * alpha, ops.sub, "subtract")
     def mul_(self, other): return ops.inplace.binary_inplace(self, other, ops.mul, "multiply")
     def div_(self, other): return ops.inplace.binary_inplace(self, other, ops.div, "true_divide")
-    def pow_(self, other): return ops.inplace.binary_inplace(self, other, ops.pow, "power")
+    def pow_(self, exponent): return ops.inplace.binary_inplace(self, exponent, ops.pow, "power")
     def __iadd__(self, other): return self.add_(other)
     def __isub__(self, other): return self.sub_(other)
     def __imul__(self, other): return self.mul_(other)
@@ -178,11 +179,11 @@ class TensorMethods:
     clip_ = clamp_
     def zero_(self): return ops.inplace.zero_(self)
     def fill_(self, value): return ops.inplace.fill_(self, value)
-    def copy_(self, src, non_blocking=False): return ops.inplace.copy_(self, src)
+    def copy_(self, other, non_blocking=False): return ops.inplace.copy_(self, other)
 
-    def uniform_(self, a=0.0, b=1.0):
+    def uniform_(self, from_=0.0, to=1.0):  # PyTorch's first is `from`, a Python keyword
         from ..tensor.creation import _rng_fill
-        return _rng_fill(self, lambda rng, shape: rng.uniform(a, b, shape))
+        return _rng_fill(self, lambda rng, shape: rng.uniform(from_, to, shape))
 
     def normal_(self, mean=0.0, std=1.0):
         from ..tensor.creation import _rng_fill

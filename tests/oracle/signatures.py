@@ -185,25 +185,48 @@ CORRECTIONS = {
     "torch.Tensor.requires_grad_": ["requires_grad=True"],  # stub: requires_grad_(mode=True)
     "torch.Tensor.uniform_": ["from=0, to=1, *, generator=None"],  # stub: from_ (`from` is
     # a Python keyword: only the C++ parser can take it)
+    # stubs with out=, which methods don't take:
+    "torch.Tensor.add": ["other, *, alpha=1"],
+    "torch.Tensor.sub": ["other, *, alpha=1"],
+    "torch.Tensor.mul": ["other"],
+    "torch.Tensor.true_divide": ["other"],
 }
 
 
+def _probe_values() -> dict:
+    """Well-typed values for the required parameters, so that the parser gets to the name probed
+    (it checks the arguments' types before it looks for unexpected names)."""
+    import torch
+    m = torch.ones(2, 2)
+    values = {n: m for n in ("input", "other", "tensor", "mat2", "vec", "self")}
+    values.update(dim=0, dim0=0, dim1=1, size=(2, 2), dims=(0, 1), shape=(4,), chunks=1,
+                  split_size_or_sections=1, tensors=[m], mask=m > 0, condition=m > 0,
+                  value=0.0, exponent=2.0, end=3, n=2, fill_value=1.0, high=3, data=[1.0],
+                  ndarray=__import__("numpy").ones(2))
+    return values
+
+
 def probe(qualified: str, overloads: list[str]) -> list[str]:
-    """The keyword names of ``overloads`` that PyTorch's builtin rejects as unexpected."""
+    """The keyword names of ``overloads`` that PyTorch's builtin rejects as unexpected: each
+    is passed (as a bad value) along with the overload's required parameters."""
     import torch
     ns, _, name = qualified.rpartition(".")
-    fn = getattr(torch.zeros(1) if ns == "torch.Tensor" else _resolve(torch, ns[5:]), name)
-    names = {p.partition("=")[0] for line in overloads for p in line.split(", ")
-             if p and not p.startswith("*")}
+    fn = getattr(torch.ones(2, 2) if ns == "torch.Tensor" else _resolve(torch, ns[5:]), name)
+    values = _probe_values()
     rejected = []
-    for n in sorted(names):
-        try:
-            fn(**{n: object()})
-        except TypeError as exc:
-            if f"unexpected keyword argument '{n}'" in str(exc):
-                rejected.append(n)
-        except Exception:  # noqa: BLE001 - any other complaint means the name was taken
-            pass
+    for line in overloads:
+        params = [p for p in line.split(", ") if p and not p.startswith("*")]
+        required = {p: values.get(p) for p in params if "=" not in p}
+        if any(v is None for v in required.values()):
+            continue  # no value at hand for one of them: not probed
+        for n in (p.partition("=")[0] for p in params if "=" in p):
+            try:
+                fn(**required, **{n: object()})
+            except TypeError as exc:
+                if f"unexpected keyword argument '{n}'" in str(exc) and n not in rejected:
+                    rejected.append(n)
+            except Exception:  # noqa: BLE001 - any other complaint means the name was taken
+                pass
     return rejected
 
 
