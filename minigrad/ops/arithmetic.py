@@ -339,6 +339,21 @@ class DivMode(_Binary):
         return plus(ta, tb) * 0  # piecewise constant
 
 
+class FloorDivide(DivMode):
+    """``a // b``: PyTorch gives floor_divide no derivative. Its node is ``NotImplemented``,
+    and backward through it raises; ``div(a, b, rounding_mode="floor")`` is the one with a
+    (zero) gradient."""
+    _node_name = "NotImplemented"
+    _node_fullname = "torch::autograd::NotImplemented"
+    _scalar_edges = False  # (PyTorch's NotImplemented node has edges for tensors only)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+    jvp = backward
+
+
 def _check_alpha(a, other, alpha) -> None:
     if isinstance(alpha, float) and result_dtype(a, other).kind in "biu":
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
@@ -407,6 +422,12 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     if not isinstance(input, Tensor):  # as PyTorch: n / t == t.reciprocal() * n
         return Mul.apply(Reciprocal.apply(other), input)
     return Div.apply(input, other)
+
+
+@writes_out
+@writes_out
+def floor_divide(input, other, *, out: Tensor | None = None) -> Tensor:
+    return FloorDivide.apply(input, other)
 
 
 @writes_out

@@ -153,12 +153,23 @@ class Minimum(_Choose):
 
 @writes_out
 def maximum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
-    return Maximum.apply(input, _as_tensor(other, input))
+    _check_tensors("maximum", input, other)
+    return Maximum.apply(input, other)
 
 
 @writes_out
 def minimum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
-    return Minimum.apply(input, _as_tensor(other, input))
+    _check_tensors("minimum", input, other)
+    return Minimum.apply(input, other)
+
+
+def _check_tensors(name: str, input, other) -> None:
+    """maximum(x, 0) is PyTorch's TypeError: its overloads take tensors only (clamp takes
+    numbers)."""
+    for position, (arg, x) in enumerate((("input", input), ("other", other)), 1):
+        if not isinstance(x, Tensor):
+            raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, "
+                            f"not {type(x).__name__}")
 
 
 def _as_tensor(x, like: Tensor) -> Tensor:

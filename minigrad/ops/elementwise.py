@@ -1,4 +1,4 @@
-"""Elementwise math: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, softplus, clamp, sign.
+"""Elementwise math: exp, log, log1p, sqrt, abs, sin, cos, tanh, sigmoid, relu, softplus, clamp, sign.
 
 Those whose derivative is easiest from their own output (exp, sqrt, tanh, sigmoid, relu) save it
 (``save_for_backward`` keeps it without a reference cycle). Some declare an array ``kernel``, what
@@ -58,6 +58,26 @@ class Log(Function):
     @staticmethod
     def jvp(fw, ta):
         return ta / fw.a  # d log(a) = da/a
+
+
+class Log1p(Function):
+    """``log(1 + a)``, exact for tiny ``a`` where ``log(1 + a)`` would round 1 + a to 1."""
+    _node_name = "Log1PBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):  # log1p(-1) = -inf, as in PyTorch
+            return out(a.xp.log1p(_float(a)), a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / (a + 1)  # d log(1 + a)/da = 1/(1 + a)
+
+    @staticmethod
+    def jvp(fw, ta):
+        return ta / (fw.a + 1)
 
 
 class Sqrt(Function):
@@ -421,6 +441,11 @@ def rsqrt(input: Tensor, *, out: Tensor | None = None) -> Tensor:
 
 
 @writes_out
+def log1p(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Log1p.apply(input)
+
+
+@writes_out
 def sqrt(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Sqrt.apply(input)
 
@@ -464,9 +489,9 @@ def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tenso
 @writes_out
 def clamp(input: Tensor, min=None, max=None, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        from .comparison import maximum, minimum
-        r = input if min is None else maximum(input, min)
-        return r if max is None else minimum(r, max)
+        from .comparison import _as_tensor, maximum, minimum
+        r = input if min is None else maximum(input, _as_tensor(min, input))
+        return r if max is None else minimum(r, _as_tensor(max, input))
     return Clamp.apply(input, min=min, max=max)
 
 

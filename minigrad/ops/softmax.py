@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..autograd.fastpath import saved_arrays
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import normalize_dim, out, writes_out
+from .helpers import normalize_dim, out, type_name, writes_out
 
 
 class Softmax(Function):
@@ -64,19 +64,25 @@ class LogSoftmax(Function):
         return (xp.subtract(g, p, out=p),)  # (in place: p is ours)
 
 
-def _float(a: Tensor, dtype) -> Tensor:
+def _float(a: Tensor, dtype, dim: int, name: str) -> Tensor:
+    """The input at ``dtype`` when given; an integer input without one is PyTorch's error
+    (its kernels are for floats: it names the one for the last dimension or the general one)."""
     if dtype is not None:
         return a.to(dtype)
-    return a if a.is_floating_point() else a.float()
+    if not a.is_floating_point():
+        last = dim == max(a._data.ndim, 1) - 1
+        kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(a.dtype)}'")
+    return a
 
 
 @writes_out(differentiable=False)
 def softmax(input: Tensor, dim: int, dtype=None, *, out: Tensor | None = None) -> Tensor:
-    input = _float(input, dtype)
-    return Softmax.apply(input, dim=normalize_dim(dim, input._data.ndim))
+    dim = normalize_dim(dim, input._data.ndim)
+    return Softmax.apply(_float(input, dtype, dim, "softmax"), dim=dim)
 
 
 @writes_out(differentiable=False)
 def log_softmax(input: Tensor, dim: int, dtype=None, *, out: Tensor | None = None) -> Tensor:
-    input = _float(input, dtype)
-    return LogSoftmax.apply(input, dim=normalize_dim(dim, input._data.ndim))
+    dim = normalize_dim(dim, input._data.ndim)
+    return LogSoftmax.apply(_float(input, dtype, dim, "log_softmax"), dim=dim)

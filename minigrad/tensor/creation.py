@@ -154,7 +154,21 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor
         dtypes.from_numpy_dtype(np_dtype)  # a clear error for dtypes minigrad lacks
     else:
         np_dtype = dtypes.as_dtype(dtype).np
-    return _finish(np.array(host, dtype=np_dtype), None, device, requires_grad)
+    try:
+        with np.errstate(over="ignore"):  # tensor([1., 10**40]) is [1., inf], silently
+            arr = np.array(host, dtype=np_dtype)
+    except OverflowError:
+        if np_dtype.kind in "biu" and _has_huge_int(host):
+            raise ValueError("Overflow when unpacking long long") from None  # PyTorch's words
+        raise
+    return _finish(arr, None, device, requires_grad)
+
+
+def _has_huge_int(x) -> bool:
+    """A Python int outside int64 in ``x`` (nested lists): PyTorch can't unpack it."""
+    if isinstance(x, int):
+        return not -2**63 <= x < 2**63
+    return _is_sequence(x) and any(_has_huge_int(item) for item in x)
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:

@@ -28,13 +28,15 @@ class TensorMethods:
     def __neg__(self): return ops.neg(self)
     def __pos__(self): return self
     def __abs__(self): return ops.abs(self)
-    def __floordiv__(self, other): return self.div(other, rounding_mode="floor")
+    def __floordiv__(self, other): return ops.floor_divide(self, other)
+    def __rfloordiv__(self, other): return ops.floor_divide(other, self)
 
     def add(self, other, *, alpha=1): return ops.add(self, other, alpha=alpha)
     def sub(self, other, *, alpha=1): return ops.sub(self, other, alpha=alpha)
     def mul(self, other): return ops.mul(self, other)
     def div(self, other, *, rounding_mode=None): return ops.div(self, other, rounding_mode=rounding_mode)
     def pow(self, exponent): return ops.pow(self, exponent)
+    def floor_divide(self, other): return ops.floor_divide(self, other)
     def neg(self): return ops.neg(self)
     def reciprocal(self): return ops.reciprocal(self)
     def square(self): return ops.mul(self, self)
@@ -62,6 +64,7 @@ class TensorMethods:
     # --- elementwise math -----------------------------------------------------------------
     def exp(self): return ops.exp(self)
     def log(self): return ops.log(self)
+    def log1p(self): return ops.log1p(self)
     def sqrt(self): return ops.sqrt(self)
     def abs(self): return ops.abs(self)
     def sin(self): return ops.sin(self)
@@ -92,6 +95,7 @@ class TensorMethods:
     def prod(self, dim=None, keepdim=False): return ops.prod(self, dim, keepdim)
     def softmax(self, dim, dtype=None): return ops.softmax(self, dim, dtype)
     def log_softmax(self, dim, dtype=None): return ops.log_softmax(self, dim, dtype)
+    def sort(self, dim=-1, descending=False, *, stable=False): return ops.sort(self, dim, descending, stable=stable)
     def all(self, dim=None, keepdim=False): return _wrap(self.xp.all(self._data, axis=dim, keepdims=keepdim), self._device)
     def any(self, dim=None, keepdim=False): return _wrap(self.xp.any(self._data, axis=dim, keepdims=keepdim), self._device)
 
@@ -122,6 +126,18 @@ class TensorMethods:
     def split(self, split_size, dim=0): return ops.split(self, split_size, dim)
     def chunk(self, chunks, dim=0): return ops.chunk(self, chunks, dim)
     def unbind(self, dim=0): return ops.unbind(self, dim)
+    def stride(self, dim=None):
+        """Steps between neighbours along each dimension, in elements (PyTorch's strides)."""
+        arr = self._data
+        if arr.flags.c_contiguous:  # (NumPy may give size-1 dimensions any stride)
+            steps, step = [], 1
+            for n in reversed(arr.shape):
+                steps.append(step)
+                step *= max(n, 1)
+            strides = tuple(reversed(steps))
+        else:
+            strides = tuple(s // arr.itemsize for s in arr.strides)
+        return strides if dim is None else strides[ops.helpers.normalize_dim(dim, arr.ndim)]
     def contiguous(self): return self if self._data.flags.c_contiguous else ops.clone(self)
     def is_contiguous(self): return bool(self._data.flags.c_contiguous)
 

@@ -19,6 +19,7 @@ import datetime
 import functools
 import inspect
 import json
+import re
 import sys
 from pathlib import Path
 
@@ -190,6 +191,7 @@ CORRECTIONS = {
     "torch.Tensor.sub": ["other, *, alpha=1"],
     "torch.Tensor.mul": ["other"],
     "torch.Tensor.true_divide": ["other"],
+    "torch.Tensor.floor_divide": ["other"],
 }
 
 
@@ -223,7 +225,10 @@ def probe(qualified: str, overloads: list[str]) -> list[str]:
             try:
                 fn(**required, **{n: object()})
             except TypeError as exc:
-                if f"unexpected keyword argument '{n}'" in str(exc) and n not in rejected:
+                text = str(exc)
+                _, _, expected = text.partition("but expected")  # the parser's own call forms
+                if n not in rejected and (f"unexpected keyword argument '{n}'" in text or (
+                        expected and not re.search(rf"\b{n}\b", expected))):
                     rejected.append(n)
             except Exception:  # noqa: BLE001 - any other complaint means the name was taken
                 pass
