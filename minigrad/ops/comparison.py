@@ -19,33 +19,33 @@ def _compare(a, b, op) -> Tensor:
     return out(op(xa, xb), dev)
 
 
-@writes_out(differentiable=False)
+@writes_out(refuses="none")
 def eq(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, np.equal if _on_cpu(input, other) else _xp(input, other).equal)
 
 
-@writes_out(differentiable=False)
+@writes_out(refuses="none")
 def ne(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other,
                     np.not_equal if _on_cpu(input, other) else _xp(input, other).not_equal)
 
 
-@writes_out(differentiable=False)
+@writes_out(refuses="none")
 def gt(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x > y)
 
 
-@writes_out(differentiable=False)
+@writes_out(refuses="none")
 def lt(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x < y)
 
 
-@writes_out(differentiable=False)
+@writes_out(refuses="none")
 def ge(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x >= y)
 
 
-@writes_out(differentiable=False)
+@writes_out(refuses="none")
 def le(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x <= y)
 
@@ -59,17 +59,17 @@ def _xp(a, b):
     return (a if isinstance(a, Tensor) else b).xp
 
 
-@writes_out(differentiable=False)
+@writes_out(refuses="none")
 def logical_and(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x & y if _is_bool(x, y) else (x != 0) & (y != 0))
 
 
-@writes_out(differentiable=False)
+@writes_out(refuses="none")
 def logical_or(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x | y if _is_bool(x, y) else (x != 0) | (y != 0))
 
 
-@writes_out(differentiable=False)
+@writes_out(refuses="none")
 def logical_xor(input, other, *, out: Tensor | None = None) -> Tensor:
     return _compare(input, other, lambda x, y: x ^ y if _is_bool(x, y) else (x != 0) ^ (y != 0))
 
@@ -78,7 +78,7 @@ def _is_bool(x, y) -> bool:
     return getattr(x, "dtype", None) == np.bool_ and getattr(y, "dtype", np.bool_) == np.bool_
 
 
-@writes_out(differentiable=False)
+@writes_out(refuses="none")
 def logical_not(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     x = input._data
     return helpers.out(~x if x.dtype == np.bool_ else x == 0, input._device)
@@ -257,7 +257,7 @@ def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
     return MaskedFill.apply(input, mask, value=value)
 
 
-@writes_out(differentiable=False)
+@writes_out(refuses="none")
 def nonzero(input: Tensor, *, as_tuple: bool = False, out: Tensor | None = None):
     idx = input.xp.nonzero(input._data)
     if as_tuple:

@@ -168,17 +168,19 @@ def normalize_dims(dim, ndim: int) -> tuple:
 
 
 def into_out(name: str, out, inputs: tuple, compute, same_dtype: bool = False,
-             differentiable: bool = True):
+             refuses: str = "any"):
     """PyTorch's ``out=`` argument: ``compute()`` the result (not recorded: ``out=`` is not
     differentiable), write it into ``out`` (cast to its dtype; resized, with PyTorch's warning
     if it held elements, when its shape is not the result's) and return ``out``. A result that
     is a pair (``max(x, dim)``: values, indices) goes into a pair of tensors ``out``.
     ``same_dtype``: out's dtype must be the result's (matmul), not just reachable by a cast.
-    ``differentiable=False``: an op with no gradient (``eq``) doesn't mind inputs requiring it."""
+    ``refuses``: which arguments may not require grad while recording: ``"any"``, only
+    ``"out"`` (PyTorch's softmax) or ``"none"`` (an op with no gradient, like ``eq``)."""
     from ..autograd import grad_mode
     outs = tuple(out) if isinstance(out, (tuple, list)) else (out,)
-    if differentiable and grad_mode.state.enabled and any(
-            isinstance(t, Tensor) and t._requires_grad for t in (*inputs, *outs)):
+    checked = {"any": (*inputs, *outs), "out": outs, "none": ()}[refuses]
+    if grad_mode.state.enabled and any(isinstance(t, Tensor) and t._requires_grad
+                                       for t in checked):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
     with grad_mode.no_grad():
@@ -186,9 +188,15 @@ def into_out(name: str, out, inputs: tuple, compute, same_dtype: bool = False,
     if isinstance(out, (tuple, list)):
         for o, r in zip(outs, result):
             _write(o, r._data, same_dtype)
-        return type(result)(*outs)  # (torch.return_types.max(values=out[0], ...))
+        return _out_type(type(result))(*outs)  # torch.return_types.max_out(values=out[0], ...)
     _write(out, result._data, same_dtype)
     return out
+
+
+@functools.cache
+def _out_type(pair: type) -> type:
+    """``max_out`` for ``max``: what PyTorch names the pair a function with out= returns."""
+    return type(f"{pair.__name__}_out", (pair,), {"__slots__": ()})
 
 
 def _write(out: Tensor, result, same_dtype: bool) -> None:
@@ -215,15 +223,14 @@ def _write(out: Tensor, result, same_dtype: bool) -> None:
     out._counter().value += 1  # an in-place change: saved copies of out see it
 
 
-def writes_out(fn=None, *, name: "str | None" = None, differentiable: bool = True,
+def writes_out(fn=None, *, name: "str | None" = None, refuses: str = "any",
                same_dtype: bool = False):
     """Decorator: PyTorch's ``out=`` for an op whose def declares ``out=None`` (keyword-only)
     and leaves it to this: given ``out``, the op runs unrecorded and ``into_out`` writes its
     result into ``out``, which is returned. ``name``: the op's name in PyTorch's errors where it
     is another (``torch.square`` is ``pow``); the other options are ``into_out``'s."""
     if fn is None:
-        return functools.partial(writes_out, name=name, differentiable=differentiable,
-                                 same_dtype=same_dtype)
+        return functools.partial(writes_out, name=name, refuses=refuses, same_dtype=same_dtype)
     op_name = name or fn.__name__
 
     @functools.wraps(fn)
@@ -232,6 +239,5 @@ def writes_out(fn=None, *, name: "str | None" = None, differentiable: bool = Tru
             return fn(*args, **kwargs)
         inputs = [x for x in (*args, *kwargs.values()) for x in
                   (x if isinstance(x, (tuple, list)) else (x,))]  # (cat's list of tensors)
-        return into_out(op_name, out, inputs, lambda: fn(*args, **kwargs), same_dtype,
-                        differentiable)
+        return into_out(op_name, out, inputs, lambda: fn(*args, **kwargs), same_dtype, refuses)
     return op

@@ -275,7 +275,7 @@ def _no_bools(a: Tensor, name: str) -> None:
         raise RuntimeError(f"{name}(): does not support bool input")
 
 
-@writes_out(differentiable=False)
+@writes_out(refuses="none", same_dtype=True)
 def argmax(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
     _no_bools(input, "argmax")
     if dim is None:
@@ -284,7 +284,7 @@ def argmax(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None
     return max(input, dim, keepdim).indices
 
 
-@writes_out(differentiable=False)
+@writes_out(refuses="none", same_dtype=True)
 def argmin(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
     _no_bools(input, "argmin")
     if dim is None:

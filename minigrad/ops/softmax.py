@@ -76,13 +76,13 @@ def _float(a: Tensor, dtype, dim: int, name: str) -> Tensor:
     return a
 
 
-@writes_out(differentiable=False)
+@writes_out(name="aten::softmax", refuses="out")  # (PyTorch checks out alone)
 def softmax(input: Tensor, dim: int, dtype=None, *, out: Tensor | None = None) -> Tensor:
     dim = normalize_dim(dim, input._data.ndim)
     return Softmax.apply(_float(input, dtype, dim, "softmax"), dim=dim)
 
 
-@writes_out(differentiable=False)
+@writes_out(name="aten::log_softmax", refuses="out")
 def log_softmax(input: Tensor, dim: int, dtype=None, *, out: Tensor | None = None) -> Tensor:
     dim = normalize_dim(dim, input._data.ndim)
     return LogSoftmax.apply(_float(input, dtype, dim, "log_softmax"), dim=dim)

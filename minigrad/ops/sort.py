@@ -61,7 +61,7 @@ class sort_result(_sort):
     __slots__ = ()
 
     def __repr__(self) -> str:
-        return (f"torch.return_types.sort(\nvalues={self.values!r},\n"
+        return (f"torch.return_types.{type(self).__name__}(\nvalues={self.values!r},\n"
                 f"indices={self.indices!r})")
 
 
