@@ -53,6 +53,11 @@ class Sort(Function):
         return TakeAlong.apply(g, order=inverse, dim=ctx.dim), None, None
 
 
+class SortStable(Sort):
+    """``sort(stable=True)``: the same sort (minigrad's always is stable), PyTorch's other node."""
+    _node_name = "SortBackward1"
+
+
 _sort = namedtuple("sort", ["values", "indices"])
 
 
@@ -77,6 +82,7 @@ def sort(input: Tensor, dim: int = -1, descending: bool = False, *, stable: bool
         normalize_dim(dim, 0)
         return sort_result(input.clone(), Tensor._make(input.xp.zeros((), np.int64),
                                                        input._device))
-    values, indices = Sort.apply(input, dim=normalize_dim(dim, input._data.ndim),
-                                 descending=descending)
+    cls = SortStable if stable else Sort
+    values, indices = cls.apply(input, dim=normalize_dim(dim, input._data.ndim),
+                                descending=descending)
     return sort_result(values, indices)
