@@ -153,23 +153,23 @@ class Minimum(_Choose):
 
 @writes_out
 def maximum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
-    _check_tensors("maximum", input, other)
-    return Maximum.apply(input, other)
+    return Maximum.apply(tensor_arg("maximum", "input", input, 1),
+                         tensor_arg("maximum", "other", other, 2))
 
 
 @writes_out
 def minimum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
-    _check_tensors("minimum", input, other)
-    return Minimum.apply(input, other)
+    return Minimum.apply(tensor_arg("minimum", "input", input, 1),
+                         tensor_arg("minimum", "other", other, 2))
 
 
-def _check_tensors(name: str, input, other) -> None:
-    """maximum(x, 0) is PyTorch's TypeError: its overloads take tensors only (clamp takes
-    numbers)."""
-    for position, (arg, x) in enumerate((("input", input), ("other", other)), 1):
-        if not isinstance(x, Tensor):
-            raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, "
-                            f"not {type(x).__name__}")
+def tensor_arg(name: str, arg: str, x, position: int) -> Tensor:
+    """``x``, which must be a tensor: ``maximum(t, 0)`` is PyTorch's TypeError (maximum takes
+    tensors only; clamp takes numbers)."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
+                        f"{type(x).__name__}")
+    return x
 
 
 def _as_tensor(x, like: Tensor) -> Tensor:

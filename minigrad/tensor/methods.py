@@ -75,8 +75,9 @@ class TensorMethods:
     def sign(self): return ops.sign(self)
     def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
     clip = clamp
-    def maximum(self, other): return ops.maximum(self, other)
-    def minimum(self, other): return ops.minimum(self, other)
+    # (the argument's position in PyTorch's error counts from the method's first: 1)
+    def maximum(self, other): return ops.maximum(self, ops.comparison.tensor_arg("maximum", "other", other, 1))
+    def minimum(self, other): return ops.minimum(self, ops.comparison.tensor_arg("minimum", "other", other, 1))
     def where(self, condition, other): return ops.where(condition, self, other)
     def masked_fill(self, mask, value): return ops.masked_fill(self, mask, value)
 
@@ -137,6 +138,8 @@ class TensorMethods:
             strides = tuple(reversed(steps))
         else:
             strides = tuple(s // arr.itemsize for s in arr.strides)
+        if dim is not None and arr.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
         return strides if dim is None else strides[ops.helpers.normalize_dim(dim, arr.ndim)]
     def contiguous(self): return self if self._data.flags.c_contiguous else ops.clone(self)
     def is_contiguous(self): return bool(self._data.flags.c_contiguous)
