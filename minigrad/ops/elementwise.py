@@ -1,4 +1,4 @@
-"""Elementwise math: exp, log, log1p, sqrt, abs, sin, cos, tanh, sigmoid, relu, softplus, clamp, sign.
+"""Elementwise math: exp, log(1p), sqrt, abs, sin, cos, tanh, sigmoid, relu, softplus, clamp...
 
 Those whose derivative is easiest from their own output (exp, sqrt, tanh, sigmoid, relu) save it
 (``save_for_backward`` keeps it without a reference cycle). Some declare an array ``kernel``, what
@@ -58,26 +58,6 @@ class Log(Function):
     @staticmethod
     def jvp(fw, ta):
         return ta / fw.a  # d log(a) = da/a
-
-
-class Log1p(Function):
-    """``log(1 + a)``, exact for tiny ``a`` where ``log(1 + a)`` would round 1 + a to 1."""
-    _node_name = "Log1PBackward0"
-
-    @staticmethod
-    def forward(ctx, a):
-        ctx.save_for_backward(a)
-        with np.errstate(divide="ignore", invalid="ignore"):  # log1p(-1) = -inf, as in PyTorch
-            return out(a.xp.log1p(_float(a)), a._device)
-
-    @staticmethod
-    def backward(ctx, g):
-        a, = ctx.saved_tensors
-        return g / (a + 1)  # d log(1 + a)/da = 1/(1 + a)
-
-    @staticmethod
-    def jvp(fw, ta):
-        return ta / (fw.a + 1)
 
 
 class Sqrt(Function):
@@ -430,6 +410,31 @@ def log(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return Log.apply(input)
 
 
+class Log1p(Function):
+    """``log(1 + a)``, exact for tiny ``a`` where ``log(1 + a)`` would round 1 + a to 1."""
+    _node_name = "Log1PBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):  # log1p(-1) = -inf, as in PyTorch
+            return out(a.xp.log1p(_float(a)), a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / (a + 1)  # d log(1 + a)/da = 1/(1 + a)
+
+    @staticmethod
+    def jvp(fw, ta):
+        return ta / (fw.a + 1)
+
+
+@writes_out
+def log1p(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Log1p.apply(input)
+
+
 @writes_out(name="pow")  # (PyTorch's square is pow(input, 2))
 def square(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return input * input
@@ -438,11 +443,6 @@ def square(input: Tensor, *, out: Tensor | None = None) -> Tensor:
 @writes_out
 def rsqrt(input: Tensor, *, out: Tensor | None = None) -> Tensor:
     return input.sqrt().reciprocal()
-
-
-@writes_out
-def log1p(input: Tensor, *, out: Tensor | None = None) -> Tensor:
-    return Log1p.apply(input)
 
 
 @writes_out

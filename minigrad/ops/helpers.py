@@ -2,8 +2,6 @@
 tensors, and the one place where broadcast gradients are summed back to an input's shape."""
 from __future__ import annotations
 
-import functools
-
 import numpy as np
 
 from ..tensor.dtypes import KIND_ORDER, promote
@@ -165,6 +163,12 @@ def normalize_dims(dim, ndim: int) -> tuple:
         if dims.count(d) > 1:
             raise RuntimeError(f"dim {d} appears multiple times in the list of dims")
     return tuple(sorted(dims))
+
+
+# ---------------------------------------------------------------------------------------------
+# out=: writing a result into a tensor the caller gives
+# ---------------------------------------------------------------------------------------------
+import functools  # noqa: E402  (here, not on top: the course shows this file by line number)
 
 
 def into_out(name: str, out, inputs: tuple, compute, same_dtype: bool = False,
