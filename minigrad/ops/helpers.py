@@ -241,7 +241,8 @@ def writes_out(fn=None, *, name: "str | None" = None, refuses: str = "any",
     def op(*args, out=None, **kwargs):
         if out is None:
             return fn(*args, **kwargs)
-        inputs = [x for x in (*args, *kwargs.values()) for x in
-                  (x if isinstance(x, (tuple, list)) else (x,))]  # (cat's list of tensors)
+        inputs = []
+        for arg in (*args, *kwargs.values()):  # (cat's list of tensors counts too)
+            inputs += arg if isinstance(arg, (tuple, list)) else [arg]
         return into_out(op_name, out, inputs, lambda: fn(*args, **kwargs), same_dtype, refuses)
     return op
