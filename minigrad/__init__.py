@@ -17,7 +17,7 @@ from .backend.random import Generator
 from .tensor import (Tensor, Size, tensor, as_tensor, from_numpy, zeros, ones, empty, full,
                      zeros_like, ones_like, empty_like, full_like, rand_like, randn_like, arange,
                      linspace, eye, rand, randn, randint, randperm, FloatTensor, DoubleTensor,
-                     LongTensor, IntTensor, BoolTensor)
+                     LongTensor, IntTensor, BoolTensor, finfo, iinfo)
 from .tensor.dtypes import (dtype, float16, half, float32, float, float64, double, uint8, int8,
                             int16, short, int32, int, int64, long, bool)
 from .tensor.printing import set_printoptions
@@ -27,14 +27,16 @@ from .autograd import (no_grad, enable_grad, set_grad_enabled, inference_mode, i
                        is_inference_mode_enabled)
 from . import ops
 ops._install()  # Tensor's operators and methods call into ops: see its docstring
-from .ops import (add, sub, mul, div, neg, reciprocal, pow, exp, log, sqrt, abs, sin, cos, tanh,
+from .ops import (add, sub, mul, div, floor_divide, neg, reciprocal, pow, square, rsqrt, exp,
+                  log, log1p, sqrt, abs,
+                  sin, cos, tanh,
                   sigmoid, relu, clamp, clip, sign, eq, ne, gt, lt, ge, le, maximum, minimum,
                   where, masked_fill, logical_and, logical_or, logical_not, logical_xor, isnan, isinf,
                   isfinite, equal, allclose, isclose, nonzero, sum, mean, var, std, max, min,
                   amax, argmax, argmin, norm, logsumexp, prod, matmul, mm, bmm, mv, dot, view,
                   reshape, flatten, transpose, t, permute, squeeze, unsqueeze, clone, cat,
                   concat, stack, split, chunk, unbind, softmax, log_softmax, narrow, select,
-                  diagonal)
+                  diagonal, sort)
 
 
 
@@ -47,37 +49,39 @@ def is_tensor(obj) -> "builtins.bool":
     return isinstance(obj, Tensor)
 
 
-def numel(t: Tensor) -> "builtins.int":
-    return t.numel()
+def numel(input: Tensor) -> "builtins.int":
+    return input.numel()
 
 
 def get_default_dtype() -> dtype:
     return float32
 
 
-def is_floating_point(t: Tensor) -> "builtins.bool":
-    return t.is_floating_point()
+def is_floating_point(input: Tensor) -> "builtins.bool":
+    return input.is_floating_point()
 
 
 def broadcast_shapes(*shapes) -> Size:
     """The shape that tensors of these shapes broadcast to (PyTorch's error if they don't)."""
-    from .ops.helpers import broadcast_shape
-    result: tuple = ()
-    for s in shapes:
-        result = broadcast_shape(result, (s,) if isinstance(s, builtins.int) else tuple(s))
+    shapes = [(s,) if isinstance(s, builtins.int) else s for s in shapes]
+    result = [1] * builtins.max((len(s) for s in shapes), default=0)
+    for i, shape in enumerate(shapes):  # PyTorch's order: each shape against those before it
+        for k in range(-1, -len(shape) - 1, -1):
+            if result[k] == 1:
+                if shape[k] < 0:
+                    raise ValueError("Attempting to broadcast a dimension with negative length!")
+                result[k] = shape[k]
+            elif shape[k] != 1 and shape[k] != result[k]:
+                raise RuntimeError(
+                    f"Attempting to broadcast a dimension of length {shape[k]} at {k}! "
+                    f"Mismatching argument at index {i} had {shape}; but expected shape should "
+                    f"be broadcastable to {result}")
     return Size(result)
 
 
-def broadcast_to(t: Tensor, shape) -> Tensor:
-    return t.expand(shape)
+def broadcast_to(input: Tensor, size) -> Tensor:
+    return input.expand(size)
 
-
-def square(t: Tensor) -> Tensor:
-    return t * t
-
-
-def rsqrt(t: Tensor) -> Tensor:
-    return t.rsqrt()
 
 
 from . import viz  # noqa: E402,F401  (diagrams and plots: graphviz, matplotlib load on first use)

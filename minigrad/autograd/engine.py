@@ -293,8 +293,9 @@ def backward(tensors: _TensorOrTensors, grad_tensors=None, retain_graph: bool | 
 
 
 def grad(outputs: _TensorOrTensors, inputs: _TensorOrTensors, grad_outputs=None,
-         retain_graph: bool | None = None, create_graph: bool = False,
-         allow_unused: bool | None = None, materialize_grads: bool = False) -> tuple:
+         retain_graph: bool | None = None, create_graph: bool = False, only_inputs: bool = True,
+         allow_unused: bool | None = None, is_grads_batched: bool = False,
+         materialize_grads: bool = False) -> tuple:
     """Return the gradients of ``outputs`` w.r.t. ``inputs`` — without touching any ``.grad``.
 
     ``outputs``, ``inputs`` and ``grad_outputs`` may each be one tensor or a sequence; the
@@ -302,7 +303,15 @@ def grad(outputs: _TensorOrTensors, inputs: _TensorOrTensors, grad_outputs=None,
     gradient of their sum, each weighted by its ``grad_outputs``). An input the outputs don't
     depend on raises an error, unless ``allow_unused`` (then its gradient is None, or zeros
     with ``materialize_grads``). With ``create_graph=True`` the results have a graph of their
-    own (for higher orders); ``retain_graph`` defaults to ``create_graph``."""
+    own (for higher orders); ``retain_graph`` defaults to ``create_graph``. ``only_inputs`` is
+    ignored (deprecated in PyTorch); ``is_grads_batched=True`` (vmap) is not supported."""
+    if not only_inputs:
+        import warnings
+        warnings.warn("only_inputs argument is deprecated and is ignored now (defaults to True). "
+                      "To accumulate gradient for other parts of the graph, please use "
+                      "torch.autograd.backward.", FutureWarning, stacklevel=2)
+    if is_grads_batched:
+        raise NotImplementedError("minigrad's grad() has no is_grads_batched=True (it needs vmap)")
     if allow_unused is None:
         allow_unused = materialize_grads
     elif materialize_grads and not allow_unused:

@@ -84,7 +84,7 @@ def analytical_jacobian(fn: Callable, inputs: Sequence) -> list:
     return result
 
 
-def gradcheck(fn: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5,
+def gradcheck(func: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5,
               rtol: float = 1e-3, raise_exception: bool = True, **_ignored) -> bool:
     """True if backward's Jacobian matches finite differences (raises otherwise by default)."""
     inputs = _as_tuple(inputs)
@@ -95,8 +95,8 @@ def gradcheck(fn: Callable, inputs, *, eps: float = 1e-6, atol: float = 1e-5,
                           "precision floating point or complex. This check will likely fail if "
                           "all the inputs are not of double precision floating point or "
                           "complex. ", UserWarning)
-    num = numerical_jacobian(fn, inputs, eps)
-    ana = analytical_jacobian(fn, inputs)
+    num = numerical_jacobian(func, inputs, eps)
+    ana = analytical_jacobian(func, inputs)
     for i, (n_i, a_i) in enumerate(zip(num, ana)):
         if n_i is None:
             continue
@@ -119,14 +119,14 @@ def _as_tensor(jacobian) -> Tensor:
     return Tensor._make(np.asarray(jacobian, dtype=np.float64), cpu)
 
 
-def gradgradcheck(fn: Callable, inputs, grad_outputs=None, *, eps: float = 1e-6,
+def gradgradcheck(func: Callable, inputs, grad_outputs=None, *, eps: float = 1e-6,
                   atol: float = 1e-5, rtol: float = 1e-3, raise_exception: bool = True,
                   **_ignored) -> bool:
     """gradcheck of the gradient itself: checks the backward of the backward
     (``create_graph=True``) against finite differences of the first backward."""
     inputs = _as_tuple(inputs)
     with grad_mode.no_grad():
-        outs = _outputs(fn, inputs)
+        outs = _outputs(func, inputs)
     if grad_outputs is None:
         rng = np.random.default_rng(0)
         grad_outputs = [Tensor._make(o.xp.asarray(rng.standard_normal(o._data.shape)
@@ -136,7 +136,7 @@ def gradgradcheck(fn: Callable, inputs, grad_outputs=None, *, eps: float = 1e-6,
 
     def first_grads(*args):
         xs, gos = args[:len(inputs)], args[len(inputs):]
-        o = _outputs(fn, xs)
+        o = _outputs(func, xs)
         d = [x for x in xs if isinstance(x, Tensor) and x.requires_grad]
         gs = grad(o, d, gos, create_graph=True, allow_unused=True)
         return tuple(g for g in gs if g is not None)

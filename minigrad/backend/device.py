@@ -61,11 +61,11 @@ cpu = device("cpu")
 _default = cpu  # where factory functions put tensors without device=: set_default_device
 
 
-def set_default_device(spec: "str | device | None") -> None:
+def set_default_device(device: "str | device | None") -> None:
     """Where ``zeros``, ``randn``, ``tensor``, layers' parameters, ... go without ``device=``
     (``None`` gives the CPU back), like ``torch.set_default_device``."""
     global _default
-    _default = cpu if spec is None else parse_device(spec)
+    _default = cpu if device is None else parse_device(device)
 
 
 def get_default_device() -> device:

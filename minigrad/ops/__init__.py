@@ -11,6 +11,7 @@
 | indexing.py      | x[i], x[i] = v                                           |
 | join.py          | cat stack split chunk unbind                             |
 | softmax.py       | softmax log_softmax                                      |
+| sort.py          | sort: values and indices; backward puts values back      |
 | inplace.py       | add_ mul_ zero_ copy_ ... and their safety rules         |
 | linear.py        | Addmm: ``bias + x @ W.t()`` in one node (nn.Linear)      |
 | conv.py          | im2col / col2im, ConvGeometry, Convolution (nn.Conv2d)   |
@@ -20,8 +21,9 @@
 | losses.py        | NllLoss, MseLoss, BinaryCrossEntropy(WithLogits), reduce |
 | helpers.py       | type promotion, broadcasting, ``sum_to``, dtype names    |
 """
-from .arithmetic import add, sub, mul, div, neg, reciprocal, pow
-from .elementwise import (exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, softplus, clamp,
+from .arithmetic import add, sub, mul, div, floor_divide, neg, reciprocal, pow
+from .elementwise import (square, rsqrt, exp, log, log1p, sqrt, abs, sin, cos, tanh, sigmoid, relu,
+                          softplus, clamp,
                           clip, sign)
 from .comparison import (eq, ne, gt, lt, ge, le, maximum, minimum, where, masked_fill,
                          logical_and, logical_or, logical_not, logical_xor, isnan, isinf,
@@ -34,6 +36,7 @@ from .shape import (view, reshape, flatten, transpose, t, permute, squeeze, unsq
 from .indexing import getitem, setitem
 from .join import cat, concat, stack, split, chunk, unbind
 from .softmax import softmax, log_softmax
+from .sort import sort
 from . import inplace
 
 

@@ -14,7 +14,7 @@ from ..autograd.fastpath import shared as _shared
 from ..autograd.forward_ad import plus
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import broadcast_shape, into_out, operands, out, result_dtype, sum_to
+from .helpers import broadcast_shape, into_out, operands, out, result_dtype, sum_to, writes_out
 
 
 def _quiet():
@@ -339,6 +339,21 @@ class DivMode(_Binary):
         return plus(ta, tb) * 0  # piecewise constant
 
 
+class FloorDivide(DivMode):
+    """``a // b``: PyTorch gives floor_divide no derivative. Its node is ``NotImplemented``,
+    and backward through it raises; ``div(a, b, rounding_mode="floor")`` is the one with a
+    (zero) gradient."""
+    _node_name = "NotImplemented"
+    _node_fullname = "torch::autograd::NotImplemented"
+    _scalar_edges = False  # (PyTorch's NotImplemented node has edges for tensors only)
+
+    @staticmethod
+    def backward(ctx, g):
+        raise RuntimeError("derivative for aten::floor_divide is not implemented")
+
+    jvp = backward
+
+
 def _check_alpha(a, other, alpha) -> None:
     if isinstance(alpha, float) and result_dtype(a, other).kind in "biu":
         raise RuntimeError("For integral input tensors, argument alpha must not be a floating "
@@ -409,17 +424,26 @@ def div(input, other, *, rounding_mode=None, out=None) -> Tensor:
     return Div.apply(input, other)
 
 
-def neg(a: Tensor) -> Tensor:
-    return Neg.apply(a)
+@writes_out
+@writes_out
+def floor_divide(input, other, *, out: Tensor | None = None) -> Tensor:
+    return FloorDivide.apply(input, other)
 
 
-def reciprocal(a: Tensor) -> Tensor:
-    return Reciprocal.apply(a)
+@writes_out
+def neg(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Neg.apply(input)
 
 
-def pow(a, exponent) -> Tensor:  # noqa: A001 - PyTorch's name
-    if isinstance(a, Tensor):
+@writes_out
+def reciprocal(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Reciprocal.apply(input)
+
+
+@writes_out
+def pow(input, exponent, *, out: Tensor | None = None) -> Tensor:  # noqa: A001 - PyTorch's name
+    if isinstance(input, Tensor):
         if isinstance(exponent, Tensor):
-            return PowTensor.apply(a, exponent)
-        return PowScalar.apply(a, exponent)
-    return RPow.apply(a, exponent)
+            return PowTensor.apply(input, exponent)
+        return PowScalar.apply(input, exponent)
+    return RPow.apply(input, exponent)

@@ -6,8 +6,9 @@ import numpy as np
 
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
+from . import helpers  # (helpers.out where a parameter `out` hides out)
 from .helpers import (broadcast_shape, c_type_name, operands, out, result_dtype, sum_to,
-                      type_name)
+                      type_name, writes_out)
 
 
 def _compare(a, b, op) -> Tensor:
@@ -18,28 +19,35 @@ def _compare(a, b, op) -> Tensor:
     return out(op(xa, xb), dev)
 
 
-def eq(a, other) -> Tensor:
-    return _compare(a, other, np.equal if _on_cpu(a, other) else _xp(a, other).equal)
+@writes_out(refuses="none")
+def eq(input, other, *, out: Tensor | None = None) -> Tensor:
+    return _compare(input, other, np.equal if _on_cpu(input, other) else _xp(input, other).equal)
 
 
-def ne(a, other) -> Tensor:
-    return _compare(a, other, np.not_equal if _on_cpu(a, other) else _xp(a, other).not_equal)
+@writes_out(refuses="none")
+def ne(input, other, *, out: Tensor | None = None) -> Tensor:
+    return _compare(input, other,
+                    np.not_equal if _on_cpu(input, other) else _xp(input, other).not_equal)
 
 
-def gt(a, other) -> Tensor:
-    return _compare(a, other, lambda x, y: x > y)
+@writes_out(refuses="none")
+def gt(input, other, *, out: Tensor | None = None) -> Tensor:
+    return _compare(input, other, lambda x, y: x > y)
 
 
-def lt(a, other) -> Tensor:
-    return _compare(a, other, lambda x, y: x < y)
+@writes_out(refuses="none")
+def lt(input, other, *, out: Tensor | None = None) -> Tensor:
+    return _compare(input, other, lambda x, y: x < y)
 
 
-def ge(a, other) -> Tensor:
-    return _compare(a, other, lambda x, y: x >= y)
+@writes_out(refuses="none")
+def ge(input, other, *, out: Tensor | None = None) -> Tensor:
+    return _compare(input, other, lambda x, y: x >= y)
 
 
-def le(a, other) -> Tensor:
-    return _compare(a, other, lambda x, y: x <= y)
+@writes_out(refuses="none")
+def le(input, other, *, out: Tensor | None = None) -> Tensor:
+    return _compare(input, other, lambda x, y: x <= y)
 
 
 def _on_cpu(a, b) -> bool:
@@ -51,54 +59,61 @@ def _xp(a, b):
     return (a if isinstance(a, Tensor) else b).xp
 
 
-def logical_and(a, b) -> Tensor:
-    return _compare(a, b, lambda x, y: x & y if _is_bool(x, y) else (x != 0) & (y != 0))
+@writes_out(refuses="none")
+def logical_and(input, other, *, out: Tensor | None = None) -> Tensor:
+    return _compare(input, other, lambda x, y: x & y if _is_bool(x, y) else (x != 0) & (y != 0))
 
 
-def logical_or(a, b) -> Tensor:
-    return _compare(a, b, lambda x, y: x | y if _is_bool(x, y) else (x != 0) | (y != 0))
+@writes_out(refuses="none")
+def logical_or(input, other, *, out: Tensor | None = None) -> Tensor:
+    return _compare(input, other, lambda x, y: x | y if _is_bool(x, y) else (x != 0) | (y != 0))
 
 
-def logical_xor(a, b) -> Tensor:
-    return _compare(a, b, lambda x, y: x ^ y if _is_bool(x, y) else (x != 0) ^ (y != 0))
+@writes_out(refuses="none")
+def logical_xor(input, other, *, out: Tensor | None = None) -> Tensor:
+    return _compare(input, other, lambda x, y: x ^ y if _is_bool(x, y) else (x != 0) ^ (y != 0))
 
 
 def _is_bool(x, y) -> bool:
     return getattr(x, "dtype", None) == np.bool_ and getattr(y, "dtype", np.bool_) == np.bool_
 
 
-def logical_not(a: Tensor) -> Tensor:
-    return out(~a._data if a._data.dtype == np.bool_ else a._data == 0, a._device)
+@writes_out(refuses="none")
+def logical_not(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    x = input._data
+    return helpers.out(~x if x.dtype == np.bool_ else x == 0, input._device)
 
 
-def isnan(a: Tensor) -> Tensor:
-    return out(a.xp.isnan(a._data), a._device)
+def isnan(input: Tensor) -> Tensor:
+    return out(input.xp.isnan(input._data), input._device)
 
 
-def isinf(a: Tensor) -> Tensor:
-    return out(a.xp.isinf(a._data), a._device)
+def isinf(input: Tensor) -> Tensor:
+    return out(input.xp.isinf(input._data), input._device)
 
 
-def isfinite(a: Tensor) -> Tensor:
-    return out(a.xp.isfinite(a._data), a._device)
+def isfinite(input: Tensor) -> Tensor:
+    return out(input.xp.isfinite(input._data), input._device)
 
 
-def equal(a: Tensor, b: Tensor) -> bool:
+def equal(input: Tensor, other: Tensor) -> bool:
     """True if both have the same shape and elements."""
-    return a.shape == b.shape and bool((a._data == b._data).all())
+    return input.shape == other.shape and bool((input._data == other._data).all())
 
 
-def allclose(a: Tensor, b: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
+def allclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
              equal_nan: bool = False) -> bool:
-    if a._data.dtype != b._data.dtype:  # PyTorch refuses to compare across dtypes
-        raise RuntimeError(f"{type_name(a._data.dtype)} did not match {type_name(b._data.dtype)}")
-    return bool(a.xp.allclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan))
+    if input._data.dtype != other._data.dtype:  # PyTorch refuses to compare across dtypes
+        raise RuntimeError(f"{type_name(input._data.dtype)} did not match "
+                           f"{type_name(other._data.dtype)}")
+    return bool(input.xp.allclose(input._data, other._data, rtol=rtol, atol=atol,
+                                  equal_nan=equal_nan))
 
 
-def isclose(a: Tensor, b: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
+def isclose(input: Tensor, other: Tensor, rtol: float = 1e-5, atol: float = 1e-8,
             equal_nan: bool = False) -> Tensor:
-    return out(a.xp.isclose(a._data, b._data, rtol=rtol, atol=atol, equal_nan=equal_nan),
-               a._device)
+    close = input.xp.isclose(input._data, other._data, rtol=rtol, atol=atol, equal_nan=equal_nan)
+    return out(close, input._device)
 
 
 class _Choose(Function):
@@ -136,12 +151,25 @@ class Minimum(_Choose):
     _wins = staticmethod(lambda a, b: a < b)
 
 
-def maximum(a: Tensor, other: Tensor) -> Tensor:
-    return Maximum.apply(a, _as_tensor(other, a))
+@writes_out
+def maximum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Maximum.apply(tensor_arg("maximum", "input", input, 1),
+                         tensor_arg("maximum", "other", other, 2))
 
 
-def minimum(a: Tensor, other: Tensor) -> Tensor:
-    return Minimum.apply(a, _as_tensor(other, a))
+@writes_out
+def minimum(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Minimum.apply(tensor_arg("minimum", "input", input, 1),
+                         tensor_arg("minimum", "other", other, 2))
+
+
+def tensor_arg(name: str, arg: str, x, position: int) -> Tensor:
+    """``x``, which must be a tensor: ``maximum(t, 0)`` is PyTorch's TypeError (maximum takes
+    tensors only; clamp takes numbers)."""
+    if not isinstance(x, Tensor):
+        raise TypeError(f"{name}(): argument '{arg}' (position {position}) must be Tensor, not "
+                        f"{type(x).__name__}")
+    return x
 
 
 def _as_tensor(x, like: Tensor) -> Tensor:
@@ -171,7 +199,8 @@ class Where(Function):
                 sum_to(g.where(~c, 0.0), ctx.shapes[1]) if nb else None)
 
 
-def where(condition: Tensor, input=None, other=None):  # noqa: A002
+@writes_out
+def where(condition: Tensor, input=None, other=None, *, out: Tensor | None = None):  # noqa: A002
     """``where(cond, a, b)``: a where cond is true, else b. ``where(cond)`` gives indices."""
     if input is None and other is None:
         return nonzero(condition, as_tuple=True)
@@ -215,21 +244,22 @@ class MaskedFillTensor(Function):
                 g.where(ctx.mask, 0.0).sum() if nv else None)
 
 
-def masked_fill(a: Tensor, mask: Tensor, value) -> Tensor:
+def masked_fill(input: Tensor, mask: Tensor, value) -> Tensor:
     if mask._data.dtype != np.bool_:
         raise RuntimeError("masked_fill_ only supports boolean masks, but got mask with dtype "
                            f"{c_type_name(mask._data.dtype)}")
-    broadcast_shape(mask._data.shape, a._data.shape)
+    broadcast_shape(mask._data.shape, input._data.shape)
     if isinstance(value, Tensor):
         if value._data.ndim:
             raise RuntimeError("masked_fill_ only supports a 0-dimensional value tensor, but got "
                                f"tensor with {value._data.ndim} dimension(s).")
-        return MaskedFillTensor.apply(a, mask, value)
-    return MaskedFill.apply(a, mask, value=value)
+        return MaskedFillTensor.apply(input, mask, value)
+    return MaskedFill.apply(input, mask, value=value)
 
 
-def nonzero(a: Tensor, *, as_tuple: bool = False):
-    idx = a.xp.nonzero(a._data)
+@writes_out(refuses="none")
+def nonzero(input: Tensor, *, as_tuple: bool = False, out: Tensor | None = None):
+    idx = input.xp.nonzero(input._data)
     if as_tuple:
-        return tuple(out(i.astype(np.int64), a._device) for i in idx)
-    return out(a.xp.stack(idx, axis=1).astype(np.int64), a._device)
+        return tuple(helpers.out(i.astype(np.int64), input._device) for i in idx)
+    return helpers.out(input.xp.stack(idx, axis=1).astype(np.int64), input._device)

@@ -1,4 +1,4 @@
-"""Elementwise math: exp, log, sqrt, abs, sin, cos, tanh, sigmoid, relu, softplus, clamp, sign.
+"""Elementwise math: exp, log(1p), sqrt, abs, sin, cos, tanh, sigmoid, relu, softplus, clamp...
 
 Those whose derivative is easiest from their own output (exp, sqrt, tanh, sigmoid, relu) save it
 (``save_for_backward`` keeps it without a reference cycle). Some declare an array ``kernel``, what
@@ -11,7 +11,7 @@ from ..autograd.fastpath import saved_arrays
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from ..tensor.dtypes import type_name
-from .helpers import out, result_dtype
+from .helpers import out, result_dtype, writes_out
 
 
 def _float(a: Tensor):
@@ -378,8 +378,9 @@ class Clamp(Function):
         return ta * mask
 
 
-def sign(a: Tensor) -> Tensor:
-    return Sign.apply(a)
+@writes_out
+def sign(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Sign.apply(input)
 
 
 class Sign(Function):
@@ -399,55 +400,99 @@ class Sign(Function):
         return ta * 0
 
 
-def exp(a: Tensor) -> Tensor:
-    return Exp.apply(a)
+@writes_out
+def exp(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Exp.apply(input)
 
 
-def log(a: Tensor) -> Tensor:
-    return Log.apply(a)
+@writes_out
+def log(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Log.apply(input)
 
 
-def sqrt(a: Tensor) -> Tensor:
-    return Sqrt.apply(a)
+class Log1p(Function):
+    """``log(1 + a)``, exact for tiny ``a`` where ``log(1 + a)`` would round 1 + a to 1."""
+    _node_name = "Log1PBackward0"
+
+    @staticmethod
+    def forward(ctx, a):
+        ctx.save_for_backward(a)
+        with np.errstate(divide="ignore", invalid="ignore"):  # log1p(-1) = -inf, as in PyTorch
+            return out(a.xp.log1p(_float(a)), a._device)
+
+    @staticmethod
+    def backward(ctx, g):
+        a, = ctx.saved_tensors
+        return g / (a + 1)  # d log(1 + a)/da = 1/(1 + a)
+
+    @staticmethod
+    def jvp(fw, ta):
+        return ta / (fw.a + 1)
 
 
-def abs(a: Tensor) -> Tensor:  # noqa: A001
-    return Abs.apply(a)
+@writes_out
+def log1p(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Log1p.apply(input)
 
 
-def sin(a: Tensor) -> Tensor:
-    return Sin.apply(a)
+@writes_out(name="pow")  # (PyTorch's square is pow(input, 2))
+def square(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return input * input
 
 
-def cos(a: Tensor) -> Tensor:
-    return Cos.apply(a)
+@writes_out
+def rsqrt(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return input.sqrt().reciprocal()
 
 
-def tanh(a: Tensor) -> Tensor:
-    return Tanh.apply(a)
+@writes_out
+def sqrt(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Sqrt.apply(input)
 
 
-def sigmoid(a: Tensor) -> Tensor:
-    return Sigmoid.apply(a)
+@writes_out
+def abs(input: Tensor, *, out: Tensor | None = None) -> Tensor:  # noqa: A001
+    return Abs.apply(input)
 
 
-def relu(a: Tensor) -> Tensor:
-    return Relu.apply(a)
+@writes_out
+def sin(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Sin.apply(input)
 
 
-def softplus(a: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
-    if not a.is_floating_point():
-        kernel = "softplus_cuda" if a.device.type == "cuda" else "softplus_cpu"
-        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(a.dtype)}'")
-    return Softplus.apply(a, beta=beta, threshold=threshold)
+@writes_out
+def cos(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Cos.apply(input)
 
 
-def clamp(a: Tensor, min=None, max=None) -> Tensor:  # noqa: A002
+@writes_out
+def tanh(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Tanh.apply(input)
+
+
+@writes_out
+def sigmoid(input: Tensor, *, out: Tensor | None = None) -> Tensor:
+    return Sigmoid.apply(input)
+
+
+def relu(input: Tensor) -> Tensor:
+    return Relu.apply(input)
+
+
+def softplus(input: Tensor, beta: float = 1.0, threshold: float = 20.0) -> Tensor:
+    if not input.is_floating_point():
+        kernel = "softplus_cuda" if input.device.type == "cuda" else "softplus_cpu"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(input.dtype)}'")
+    return Softplus.apply(input, beta=beta, threshold=threshold)
+
+
+@writes_out
+def clamp(input: Tensor, min=None, max=None, *, out: Tensor | None = None) -> Tensor:  # noqa: A002
     if isinstance(min, Tensor) or isinstance(max, Tensor):
-        from .comparison import maximum, minimum
-        r = a if min is None else maximum(a, min)
-        return r if max is None else minimum(r, max)
-    return Clamp.apply(a, min=min, max=max)
+        from .comparison import _as_tensor, maximum, minimum
+        r = input if min is None else maximum(input, _as_tensor(min, input))
+        return r if max is None else minimum(r, _as_tensor(max, input))
+    return Clamp.apply(input, min=min, max=max)
 
 
 clip = clamp

@@ -165,18 +165,46 @@ def normalize_dims(dim, ndim: int) -> tuple:
     return tuple(sorted(dims))
 
 
-def into_out(name: str, out: Tensor, inputs: tuple, compute, same_dtype: bool = False) -> Tensor:
+# ---------------------------------------------------------------------------------------------
+# out=: writing a result into a tensor the caller gives
+# ---------------------------------------------------------------------------------------------
+import functools  # noqa: E402  (here, not on top: the course shows this file by line number)
+
+
+def into_out(name: str, out, inputs: tuple, compute, same_dtype: bool = False,
+             refuses: str = "any"):
     """PyTorch's ``out=`` argument: ``compute()`` the result (not recorded: ``out=`` is not
     differentiable), write it into ``out`` (cast to its dtype; resized, with PyTorch's warning
-    if it held elements, when its shape is not the result's) and return ``out``.
-    ``same_dtype``: out's dtype must be the result's (matmul), not just reachable by a cast."""
+    if it held elements, when its shape is not the result's) and return ``out``. A result that
+    is a pair (``max(x, dim)``: values, indices) goes into a pair of tensors ``out``.
+    ``same_dtype``: out's dtype must be the result's (matmul), not just reachable by a cast.
+    ``refuses``: which arguments may not require grad while recording: ``"any"``, only
+    ``"out"`` (PyTorch's softmax) or ``"none"`` (an op with no gradient, like ``eq``)."""
     from ..autograd import grad_mode
+    outs = tuple(out) if isinstance(out, (tuple, list)) else (out,)
+    checked = {"any": (*inputs, *outs), "out": outs, "none": ()}[refuses]
     if grad_mode.state.enabled and any(isinstance(t, Tensor) and t._requires_grad
-                                       for t in (*inputs, out)):
+                                       for t in checked):
         raise RuntimeError(f"{name}(): functions with out=... arguments don't support automatic "
                            "differentiation, but one of the arguments requires grad.")
     with grad_mode.no_grad():
-        result = compute()._data
+        result = compute()
+    if isinstance(out, (tuple, list)):
+        for o, r in zip(outs, result):
+            _write(o, r._data, same_dtype)
+        return _out_type(type(result))(*outs)  # torch.return_types.max_out(values=out[0], ...)
+    _write(out, result._data, same_dtype)
+    return out
+
+
+@functools.cache
+def _out_type(pair: type) -> type:
+    """``max_out`` for ``max``: what PyTorch names the pair a function with out= returns."""
+    return type(f"{pair.__name__}_out", (pair,), {"__slots__": ()})
+
+
+def _write(out: Tensor, result, same_dtype: bool) -> None:
+    """``out[...] = result``, checked and resized as PyTorch's out= does."""
     have = out._data.dtype
     if same_dtype and result.dtype != have:
         raise RuntimeError(f"Expected out tensor to have dtype {c_type_name(result.dtype)}, but "
@@ -193,8 +221,28 @@ def into_out(name: str, out: Tensor, inputs: tuple, compute, same_dtype: bool = 
                 f"{list(result.shape)}. This behavior is deprecated, and in a future PyTorch "
                 "release outputs will not be resized unless they have zero elements. You can "
                 "explicitly reuse an out tensor t by resizing it, inplace, to zero elements with "
-                "t.resize_(0).", UserWarning, stacklevel=3)
+                "t.resize_(0).", UserWarning, stacklevel=4)
         out._data = out.xp.empty(result.shape, dtype=have)  # new memory, as a resize
     out._data[...] = result
     out._counter().value += 1  # an in-place change: saved copies of out see it
-    return out
+
+
+def writes_out(fn=None, *, name: "str | None" = None, refuses: str = "any",
+               same_dtype: bool = False):
+    """Decorator: PyTorch's ``out=`` for an op whose def declares ``out=None`` (keyword-only)
+    and leaves it to this: given ``out``, the op runs unrecorded and ``into_out`` writes its
+    result into ``out``, which is returned. ``name``: the op's name in PyTorch's errors where it
+    is another (``torch.square`` is ``pow``); the other options are ``into_out``'s."""
+    if fn is None:
+        return functools.partial(writes_out, name=name, refuses=refuses, same_dtype=same_dtype)
+    op_name = name or fn.__name__
+
+    @functools.wraps(fn)
+    def op(*args, out=None, **kwargs):
+        if out is None:
+            return fn(*args, **kwargs)
+        inputs = []
+        for arg in (*args, *kwargs.values()):  # (cat's list of tensors counts too)
+            inputs += arg if isinstance(arg, (tuple, list)) else [arg]
+        return into_out(op_name, out, inputs, lambda: fn(*args, **kwargs), same_dtype, refuses)
+    return op

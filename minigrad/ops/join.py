@@ -7,7 +7,7 @@ from ..autograd.forward_ad import linear
 from ..autograd.function import Function
 from ..autograd.views import ViewFunction
 from ..tensor.tensor import Tensor
-from .helpers import normalize_dim, out
+from .helpers import normalize_dim, out, writes_out
 from .shape import _view_of
 
 
@@ -54,7 +54,8 @@ def _check(tensors: Sequence[Tensor], name: str) -> None:
                                f"two devices, {dev} and {t._device}!")
 
 
-def cat(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+@writes_out
+def cat(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
     _check(tensors, "torch.cat")
     d = normalize_dim(dim, tensors[0]._data.ndim)
     ref = tensors[0]._data.shape
@@ -83,7 +84,8 @@ def _dt(np_dtype):
 concat = cat
 
 
-def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
+@writes_out
+def stack(tensors: Sequence[Tensor], dim: int = 0, *, out: Tensor | None = None) -> Tensor:
     _check(tensors, "stack")
     ref = tensors[0]._data.shape
     for i, t in enumerate(tensors):
@@ -93,9 +95,9 @@ def stack(tensors: Sequence[Tensor], dim: int = 0) -> Tensor:
     return Stack.apply(*_promoted(tensors), dim=normalize_dim(dim, len(ref) + 1))
 
 
-def split(a: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
-    d = normalize_dim(dim, a._data.ndim)
-    n = a._data.shape[d]
+def split(tensor: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
+    d = normalize_dim(dim, tensor._data.ndim)
+    n = tensor._data.shape[d]
     if isinstance(split_size_or_sections, int):
         s = split_size_or_sections
         sizes = [min(s, n - i) for i in range(0, n, s)] or [0]
@@ -106,16 +108,16 @@ def split(a: Tensor, split_size_or_sections, dim: int = 0) -> tuple:
                                f"(input tensor's size at dimension {d}), but got "
                                f"split_sizes={sizes}")
     cls = Split if isinstance(split_size_or_sections, int) else SplitWithSizes
-    return cls.apply(a, sizes=tuple(sizes), dim=d)
+    return cls.apply(tensor, sizes=tuple(sizes), dim=d)
 
 
-def chunk(a: Tensor, chunks: int, dim: int = 0) -> tuple:
-    n = a._data.shape[normalize_dim(dim, a._data.ndim)]
-    return split(a, max(1, -(-n // chunks)), dim)
+def chunk(input: Tensor, chunks: int, dim: int = 0) -> tuple:
+    n = input._data.shape[normalize_dim(dim, input._data.ndim)]
+    return split(input, max(1, -(-n // chunks)), dim)
 
 
-def unbind(a: Tensor, dim: int = 0) -> tuple:
-    return Unbind.apply(a, dim=normalize_dim(dim, a._data.ndim))
+def unbind(input: Tensor, dim: int = 0) -> tuple:
+    return Unbind.apply(input, dim=normalize_dim(dim, input._data.ndim))
 
 
 class Split(ViewFunction):

@@ -15,7 +15,7 @@ from ..autograd.forward_ad import bilinear
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
 from .helpers import (broadcast_shape, c_type_name, check_device, into_out, out, sum_to,
-                      type_name)
+                      type_name, writes_out)
 
 
 class Matmul(Function):
@@ -201,43 +201,47 @@ def matmul(input: Tensor, other: Tensor, *, out: Tensor | None = None) -> Tensor
     return _NODES[name].apply(a, b)
 
 
-def mm(a: Tensor, mat2: Tensor) -> Tensor:
-    if a._data.ndim != 2:
+@writes_out(same_dtype=True)
+def mm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    if input._data.ndim != 2:
         raise RuntimeError("self must be a matrix")
     if mat2._data.ndim != 2:
         raise RuntimeError("mat2 must be a matrix")
-    check_device(a, mat2)
-    _check("mm", a._data.shape, mat2._data.shape, a._data.dtype, mat2._data.dtype)
-    return Mm.apply(a, mat2)
+    check_device(input, mat2)
+    _check("mm", input._data.shape, mat2._data.shape, input._data.dtype, mat2._data.dtype)
+    return Mm.apply(input, mat2)
 
 
-def bmm(a: Tensor, mat2: Tensor) -> Tensor:
-    if a._data.ndim != 3:
+@writes_out(same_dtype=True)
+def bmm(input: Tensor, mat2: Tensor, *, out: Tensor | None = None) -> Tensor:
+    if input._data.ndim != 3:
         raise RuntimeError("batch1 must be a 3D tensor")
     if mat2._data.ndim != 3:
         raise RuntimeError("batch2 must be a 3D tensor")
-    sa, sb = a._data.shape, mat2._data.shape
+    sa, sb = input._data.shape, mat2._data.shape
     if sa[0] != sb[0] or sa[2] != sb[1]:
         raise RuntimeError(f"Expected size for first two dimensions of batch2 tensor to be: "
                            f"[{sa[0]}, {sa[2]}] but got: [{sb[0]}, {sb[1]}].")
-    check_device(a, mat2)
-    _check("bmm", sa, sb, a._data.dtype, mat2._data.dtype)
-    return Bmm.apply(a, mat2)
+    check_device(input, mat2)
+    _check("bmm", sa, sb, input._data.dtype, mat2._data.dtype)
+    return Bmm.apply(input, mat2)
 
 
-def mv(a: Tensor, vec: Tensor) -> Tensor:
-    if a._data.ndim != 2 or vec._data.ndim != 1:
-        raise RuntimeError(f"vector + matrix @ vector expected, got {a._data.ndim}, "
+@writes_out(same_dtype=True)
+def mv(input: Tensor, vec: Tensor, *, out: Tensor | None = None) -> Tensor:
+    if input._data.ndim != 2 or vec._data.ndim != 1:
+        raise RuntimeError(f"vector + matrix @ vector expected, got {input._data.ndim}, "
                            f"{vec._data.ndim}")
-    check_device(a, vec)
-    _check("mv", a._data.shape, vec._data.shape, a._data.dtype, vec._data.dtype)
-    return Mv.apply(a, vec)
+    check_device(input, vec)
+    _check("mv", input._data.shape, vec._data.shape, input._data.dtype, vec._data.dtype)
+    return Mv.apply(input, vec)
 
 
-def dot(a: Tensor, tensor: Tensor) -> Tensor:
-    if a._data.ndim != 1 or tensor._data.ndim != 1:
-        raise RuntimeError(f"1D tensors expected, but got {a._data.ndim}D and "
+@writes_out(same_dtype=True)
+def dot(input: Tensor, tensor: Tensor, *, out: Tensor | None = None) -> Tensor:
+    if input._data.ndim != 1 or tensor._data.ndim != 1:
+        raise RuntimeError(f"1D tensors expected, but got {input._data.ndim}D and "
                            f"{tensor._data.ndim}D tensors")
-    check_device(a, tensor)
-    _check("dot", a._data.shape, tensor._data.shape, a._data.dtype, tensor._data.dtype)
-    return Dot.apply(a, tensor)
+    check_device(input, tensor)
+    _check("dot", input._data.shape, tensor._data.shape, input._data.dtype, tensor._data.dtype)
+    return Dot.apply(input, tensor)

@@ -14,7 +14,8 @@ import numpy as np
 from ..autograd.forward_ad import linear
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import normalize_dim, normalize_dims, out, type_name
+from . import helpers  # (helpers.out where a parameter `out` hides out)
+from .helpers import normalize_dim, normalize_dims, out, type_name, writes_out
 
 
 def _kept_shape(shape: tuple, dims: tuple) -> tuple:
@@ -254,16 +255,19 @@ def _maxmin(a: Tensor, dim, keepdim, other, all_cls, dim_cls, result):
     return result(*dim_cls.apply(a, dim=d, keepdim=keepdim))
 
 
-def max(a: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
-    return _maxmin(a, dim, keepdim, None, MaxAll, MaxDim, max_result)
+@writes_out
+def max(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None):  # noqa: A001
+    return _maxmin(input, dim, keepdim, None, MaxAll, MaxDim, max_result)
 
 
-def min(a: Tensor, dim=None, keepdim: bool = False):  # noqa: A001
-    return _maxmin(a, dim, keepdim, None, MinAll, MinDim, min_result)
+@writes_out
+def min(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None):  # noqa: A001
+    return _maxmin(input, dim, keepdim, None, MinAll, MinDim, min_result)
 
 
-def amax(a: Tensor, dim=(), keepdim: bool = False) -> Tensor:
-    return Amax.apply(a, dims=normalize_dims(dim, a._data.ndim), keepdim=keepdim)
+@writes_out
+def amax(input: Tensor, dim=(), keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
+    return Amax.apply(input, dims=normalize_dims(dim, input._data.ndim), keepdim=keepdim)
 
 
 def _no_bools(a: Tensor, name: str) -> None:
@@ -271,43 +275,55 @@ def _no_bools(a: Tensor, name: str) -> None:
         raise RuntimeError(f"{name}(): does not support bool input")
 
 
-def argmax(a: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    _no_bools(a, "argmax")
+@writes_out(refuses="none", same_dtype=True)
+def argmax(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
+    _no_bools(input, "argmax")
     if dim is None:
-        return out(a.xp.argmax(a._data), a._device, np.int64)  # (CuPy: a 0-d array, no np.int64())
-    return max(a, dim, keepdim).indices
+        # (CuPy: a 0-d array, no np.int64())
+        return helpers.out(input.xp.argmax(input._data), input._device, np.int64)
+    return max(input, dim, keepdim).indices
 
 
-def argmin(a: Tensor, dim=None, keepdim: bool = False) -> Tensor:
-    _no_bools(a, "argmin")
+@writes_out(refuses="none", same_dtype=True)
+def argmin(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
+    _no_bools(input, "argmin")
     if dim is None:
-        return out(a.xp.argmin(a._data), a._device, np.int64)  # (CuPy: a 0-d array, no np.int64())
-    return min(a, dim, keepdim).indices
+        # (CuPy: a 0-d array, no np.int64())
+        return helpers.out(input.xp.argmin(input._data), input._device, np.int64)
+    return min(input, dim, keepdim).indices
 
 
-def sum(a: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:  # noqa: A001
+@writes_out
+def sum(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None,  # noqa: A001
+        out: Tensor | None = None) -> Tensor:
     if dtype is not None:
-        a = a.to(dtype)
+        input = input.to(dtype)
     if dim is None:
-        dims = tuple(range(a._data.ndim))
-        return Sum.apply(a, dims=dims, keepdim=False)
-    return SumDim.apply(a, dims=normalize_dims(dim, a._data.ndim), keepdim=keepdim)
+        dims = tuple(range(input._data.ndim))
+        return Sum.apply(input, dims=dims, keepdim=False)
+    return SumDim.apply(input, dims=normalize_dims(dim, input._data.ndim), keepdim=keepdim)
 
 
-def mean(a: Tensor, dim=None, keepdim: bool = False, *, dtype=None) -> Tensor:
+@writes_out
+def mean(input: Tensor, dim=None, keepdim: bool = False, *, dtype=None,
+         out: Tensor | None = None) -> Tensor:
     if dtype is not None:
-        a = a.to(dtype)
+        input = input.to(dtype)
     if dim is None:
-        return Mean.apply(a, dims=tuple(range(a._data.ndim)), keepdim=False)
-    return MeanDim.apply(a, dims=normalize_dims(dim, a._data.ndim), keepdim=keepdim)
+        return Mean.apply(input, dims=tuple(range(input._data.ndim)), keepdim=False)
+    return MeanDim.apply(input, dims=normalize_dims(dim, input._data.ndim), keepdim=keepdim)
 
 
-def var(a: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
-    return Var.apply(a, **_dispersion_args(a, dim, unbiased, keepdim, correction))
+@writes_out
+def var(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None,
+        out: Tensor | None = None) -> Tensor:
+    return Var.apply(input, **_dispersion_args(input, dim, unbiased, keepdim, correction))
 
 
-def std(a: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None) -> Tensor:
-    return Std.apply(a, **_dispersion_args(a, dim, unbiased, keepdim, correction))
+@writes_out
+def std(input: Tensor, dim=None, unbiased=None, keepdim: bool = False, *, correction=None,
+        out: Tensor | None = None) -> Tensor:
+    return Std.apply(input, **_dispersion_args(input, dim, unbiased, keepdim, correction))
 
 
 def _dispersion_args(a: Tensor, dim, unbiased, keepdim: bool, correction) -> dict:
@@ -366,13 +382,15 @@ class Norm(Function):
         return g * a * a.abs() ** (p - 2) / safe ** (p - 1) * (y != 0), None, None, None
 
 
-def norm(a: Tensor, p="fro", dim=None, keepdim: bool = False) -> Tensor:
+@writes_out(name="linalg_vector_norm")
+def norm(input: Tensor, p="fro", dim=None, keepdim: bool = False, *,
+         out: Tensor | None = None) -> Tensor:
     if p == "fro":  # the Frobenius norm: the 2-norm of one or two dimensions (or of all)
         if dim is not None and not isinstance(dim, int) and len(dim) > 2:
             raise RuntimeError("linalg.matrix_norm: dim must be a 2-tuple. Got "
                                + " ".join(str(d) for d in dim))
         p = 2
-    return Norm.apply(a, p=p, dims=normalize_dims(dim, a._data.ndim), keepdim=keepdim)
+    return Norm.apply(input, p=p, dims=normalize_dims(dim, input._data.ndim), keepdim=keepdim)
 
 
 class Logsumexp(Function):
@@ -398,8 +416,9 @@ class Logsumexp(Function):
         return _spread(g, shape, dims) * (a - _spread(y, shape, dims)).exp(), None, None
 
 
-def logsumexp(a: Tensor, dim, keepdim: bool = False) -> Tensor:
-    return Logsumexp.apply(a, dims=normalize_dims(dim, a._data.ndim), keepdim=keepdim)
+@writes_out
+def logsumexp(input: Tensor, dim, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
+    return Logsumexp.apply(input, dims=normalize_dims(dim, input._data.ndim), keepdim=keepdim)
 
 
 class Prod(Function):
@@ -433,7 +452,8 @@ class ProdDim(Prod):
     _node_name = "ProdBackward1"
 
 
-def prod(a: Tensor, dim=None, keepdim: bool = False) -> Tensor:
+@writes_out
+def prod(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None) -> Tensor:
     if dim is None:
-        return Prod.apply(a, dims=tuple(range(a._data.ndim)), keepdim=False)
-    return ProdDim.apply(a, dims=(normalize_dim(dim, a._data.ndim),), keepdim=keepdim)
+        return Prod.apply(input, dims=tuple(range(input._data.ndim)), keepdim=False)
+    return ProdDim.apply(input, dims=(normalize_dim(dim, input._data.ndim),), keepdim=keepdim)

@@ -80,20 +80,20 @@ def _viewable(arr, shape: tuple) -> bool:
         return False
 
 
-def view(a: Tensor, *shape) -> Tensor:
-    shape = infer_shape(_shape_args(shape), a._data.size)
-    if a._device.type != "cpu":
-        return Reshape.apply(a, shape=shape)
-    return View.apply(a, shape=shape)
+def view(input: Tensor, *shape) -> Tensor:
+    shape = infer_shape(_shape_args(shape), input._data.size)
+    if input._device.type != "cpu":
+        return Reshape.apply(input, shape=shape)
+    return View.apply(input, shape=shape)
 
 
-def reshape(a: Tensor, *sizes, shape=None) -> Tensor:
+def reshape(input: Tensor, *sizes, shape=None) -> Tensor:
     """A view when the memory layout allows it, else a copy (as PyTorch).
     ``reshape(t, (2, 3))``, ``t.reshape(2, 3)`` and ``reshape(t, shape=(2, 3))`` all work."""
-    shape = infer_shape(_shape_args(sizes, shape), a._data.size)
-    if a._device.type == "cpu" and _viewable(a._data, shape):
-        return View.apply(a, shape=shape)
-    return Reshape.apply(a, shape=shape)
+    shape = infer_shape(_shape_args(sizes, shape), input._data.size)
+    if input._device.type == "cpu" and _viewable(input._data, shape):
+        return View.apply(input, shape=shape)
+    return Reshape.apply(input, shape=shape)
 
 
 def _shape_args(shape: tuple, keyword=None) -> tuple:
@@ -105,19 +105,19 @@ def _shape_args(shape: tuple, keyword=None) -> tuple:
     return shape
 
 
-def flatten(a: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
-    shape = a._data.shape
+def flatten(input: Tensor, start_dim: int = 0, end_dim: int = -1) -> Tensor:
+    shape = input._data.shape
     if len(shape) == 0:
-        return reshape(a, (1,))
+        return reshape(input, (1,))
     s, e = normalize_dim(start_dim, len(shape)), normalize_dim(end_dim, len(shape))
     if s > e:
         raise RuntimeError("flatten() has invalid args: start_dim cannot come after end_dim")
     if s == e:
-        return a
+        return input
     n = 1
     for d in shape[s:e + 1]:
         n *= d
-    return reshape(a, shape[:s] + (n,) + shape[e + 1:])
+    return reshape(input, shape[:s] + (n,) + shape[e + 1:])
 
 
 class Transpose(ViewFunction):
@@ -163,21 +163,21 @@ class Permute(ViewFunction):
         return g.permute(inverse), None
 
 
-def transpose(a: Tensor, dim0: int, dim1: int) -> Tensor:
-    n = a._data.ndim
-    return Transpose.apply(a, dim0=normalize_dim(dim0, n), dim1=normalize_dim(dim1, n))
+def transpose(input: Tensor, dim0: int, dim1: int) -> Tensor:
+    n = input._data.ndim
+    return Transpose.apply(input, dim0=normalize_dim(dim0, n), dim1=normalize_dim(dim1, n))
 
 
-def t(a: Tensor) -> Tensor:
-    if a._data.ndim > 2:
+def t(input: Tensor) -> Tensor:
+    if input._data.ndim > 2:
         raise RuntimeError(f"t() expects a tensor with <= 2 dimensions, but self is "
-                           f"{a._data.ndim}D")
-    return T.apply(a)  # PyTorch records TBackward0 for vectors too (a view that changes nothing)
+                           f"{input._data.ndim}D")
+    return T.apply(input)  # PyTorch records TBackward0 for vectors too (a view, changing nothing)
 
 
-def permute(a: Tensor, *order, dims=None) -> Tensor:
+def permute(input: Tensor, *order, dims=None) -> Tensor:
     dims = _shape_args(order, dims)
-    n = a._data.ndim
+    n = input._data.ndim
     if len(dims) != n:
         raise RuntimeError(f"permute(sparse_coo): number of dimensions in the tensor input does "
                            f"not match the length of the desired ordering of dimensions i.e. "
@@ -185,7 +185,7 @@ def permute(a: Tensor, *order, dims=None) -> Tensor:
     dims = tuple(normalize_dim(d, n) for d in dims)
     if len(set(dims)) != n:
         raise RuntimeError("permute(): duplicate dims are not allowed.")
-    return Permute.apply(a, dims=dims)
+    return Permute.apply(input, dims=dims)
 
 
 def T_property(a: Tensor) -> Tensor:
@@ -226,14 +226,14 @@ class SqueezeDims(Squeeze):
     _node_name = "SqueezeBackward2"  # squeeze(dim=(0, 2)): several dims
 
 
-def squeeze(a: Tensor, dim=None) -> Tensor:
+def squeeze(input: Tensor, dim=None) -> Tensor:
     if dim is None:
-        return Squeeze.apply(a)
-    n = a._data.ndim
+        return Squeeze.apply(input)
+    n = input._data.ndim
     several = not isinstance(dim, int)
     dims = tuple(normalize_dim(d, n) for d in (dim if several else (dim,)))
-    dims = tuple(d for d in dims if n and a._data.shape[d] == 1)  # others stay: not an error
-    return (SqueezeDims if several else SqueezeDim).apply(a, dims=dims)
+    dims = tuple(d for d in dims if n and input._data.shape[d] == 1)  # others stay: not an error
+    return (SqueezeDims if several else SqueezeDim).apply(input, dims=dims)
 
 
 class Unsqueeze(ViewFunction):
@@ -251,8 +251,8 @@ class Unsqueeze(ViewFunction):
         return g.reshape(ctx.shape), None
 
 
-def unsqueeze(a: Tensor, dim: int) -> Tensor:
-    return Unsqueeze.apply(a, dim=normalize_dim(dim, a._data.ndim + 1))
+def unsqueeze(input: Tensor, dim: int) -> Tensor:
+    return Unsqueeze.apply(input, dim=normalize_dim(dim, input._data.ndim + 1))
 
 
 class Expand(ViewFunction):
@@ -324,8 +324,8 @@ class Clone(Function):
         return g
 
 
-def clone(a: Tensor) -> Tensor:
-    return Clone.apply(a)
+def clone(input: Tensor) -> Tensor:
+    return Clone.apply(input)
 
 
 class ToCopy(Function):
@@ -373,29 +373,29 @@ def to(a: Tensor, *args, dtype=None, device=None, copy: bool = False, non_blocki
     return ToCopy.apply(a, dtype=dtype, device=dev)
 
 
-def narrow(a: Tensor, dim: int, start: int, length: int) -> Tensor:
+def narrow(input: Tensor, dim: int, start: int, length: int) -> Tensor:
     """``length`` consecutive elements along ``dim`` from ``start``: a view (a slice)."""
     from .indexing import _index
-    d = normalize_dim(dim, a._data.ndim)
-    n = a._data.shape[d]
+    d = normalize_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
     if not -n <= start <= n:
         raise IndexError(f"start out of range (expected to be in range of [{-n}, {n}], but "
                          f"got {start})")
     start = start + n if start < 0 else start
     if start + length > n or length < 0:
         raise RuntimeError(f"start ({start}) + length ({length}) exceeds dimension size ({n}).")
-    return _index(a, (slice(None),) * d + (slice(start, start + length),), "SliceBackward0")
+    return _index(input, (slice(None),) * d + (slice(start, start + length),), "SliceBackward0")
 
 
-def select(a: Tensor, dim: int, index: int) -> Tensor:
+def select(input: Tensor, dim: int, index: int) -> Tensor:
     """The slice at ``index`` along ``dim``, without that dimension: a view."""
     from .indexing import _index
-    d = normalize_dim(dim, a._data.ndim)
-    n = a._data.shape[d]
+    d = normalize_dim(dim, input._data.ndim)
+    n = input._data.shape[d]
     if not -n <= index < n:
         raise IndexError(f"select(): index {index} out of range for tensor of size "
-                         f"{list(a._data.shape)} at dimension {dim}")
-    return _index(a, (slice(None),) * d + (index % n, Ellipsis), "SelectBackward0")
+                         f"{list(input._data.shape)} at dimension {dim}")
+    return _index(input, (slice(None),) * d + (index % n, Ellipsis), "SelectBackward0")
 
 
 class Diagonal(ViewFunction):
@@ -422,8 +422,8 @@ class Diagonal(ViewFunction):
             b, offset=offset, dim1=dim1, dim2=dim2)), None
 
 
-def diagonal(a: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
-    d1, d2 = normalize_dim(dim1, a._data.ndim), normalize_dim(dim2, a._data.ndim)
+def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
+    d1, d2 = normalize_dim(dim1, input._data.ndim), normalize_dim(dim2, input._data.ndim)
     if d1 == d2:
         raise RuntimeError(f"diagonal dimensions cannot be identical {dim1}, {dim2}")
-    return Diagonal.apply(a, offset=offset, dim1=d1, dim2=d2)
+    return Diagonal.apply(input, offset=offset, dim1=d1, dim2=d2)

@@ -4,7 +4,7 @@ from __future__ import annotations
 from ..autograd.fastpath import saved_arrays
 from ..autograd.function import Function
 from ..tensor.tensor import Tensor
-from .helpers import normalize_dim, out
+from .helpers import normalize_dim, out, type_name, writes_out
 
 
 class Softmax(Function):
@@ -64,17 +64,25 @@ class LogSoftmax(Function):
         return (xp.subtract(g, p, out=p),)  # (in place: p is ours)
 
 
-def _float(a: Tensor, dtype) -> Tensor:
+def _float(a: Tensor, dtype, dim: int, name: str) -> Tensor:
+    """The input at ``dtype`` when given; an integer input without one is PyTorch's error
+    (its kernels are for floats: it names the one for the last dimension or the general one)."""
     if dtype is not None:
         return a.to(dtype)
-    return a if a.is_floating_point() else a.float()
+    if not a.is_floating_point():
+        last = dim == max(a._data.ndim, 1) - 1
+        kernel = f"{name}_lastdim_kernel_impl" if last else f"{name}_kernel_impl"
+        raise NotImplementedError(f"\"{kernel}\" not implemented for '{type_name(a.dtype)}'")
+    return a
 
 
-def softmax(a: Tensor, dim: int, dtype=None) -> Tensor:
-    a = _float(a, dtype)
-    return Softmax.apply(a, dim=normalize_dim(dim, a._data.ndim))
+@writes_out(name="aten::softmax", refuses="out")  # (PyTorch checks out alone)
+def softmax(input: Tensor, dim: int, dtype=None, *, out: Tensor | None = None) -> Tensor:
+    dim = normalize_dim(dim, input._data.ndim)
+    return Softmax.apply(_float(input, dtype, dim, "softmax"), dim=dim)
 
 
-def log_softmax(a: Tensor, dim: int, dtype=None) -> Tensor:
-    a = _float(a, dtype)
-    return LogSoftmax.apply(a, dim=normalize_dim(dim, a._data.ndim))
+@writes_out(name="aten::log_softmax", refuses="out")
+def log_softmax(input: Tensor, dim: int, dtype=None, *, out: Tensor | None = None) -> Tensor:
+    dim = normalize_dim(dim, input._data.ndim)
+    return LogSoftmax.apply(_float(input, dtype, dim, "log_softmax"), dim=dim)

@@ -154,7 +154,21 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor
         dtypes.from_numpy_dtype(np_dtype)  # a clear error for dtypes minigrad lacks
     else:
         np_dtype = dtypes.as_dtype(dtype).np
-    return _finish(np.array(host, dtype=np_dtype), None, device, requires_grad)
+    try:
+        with np.errstate(over="ignore"):  # tensor([1., 10**40]) is [1., inf], silently
+            arr = np.array(host, dtype=np_dtype)
+    except OverflowError:
+        if np_dtype.kind in "biu" and _has_huge_int(host):
+            raise ValueError("Overflow when unpacking long long") from None  # PyTorch's words
+        raise
+    return _finish(arr, None, device, requires_grad)
+
+
+def _has_huge_int(x) -> bool:
+    """A Python int outside int64 in ``x`` (nested lists): PyTorch can't unpack it."""
+    if isinstance(x, int):
+        return not -2**63 <= x < 2**63
+    return _is_sequence(x) and any(_has_huge_int(item) for item in x)
 
 
 def as_tensor(data, dtype=None, device=None) -> Tensor:
@@ -170,12 +184,12 @@ def as_tensor(data, dtype=None, device=None) -> Tensor:
     return tensor(data, dtype=dtype, device=device)
 
 
-def from_numpy(arr: np.ndarray) -> Tensor:
+def from_numpy(ndarray: np.ndarray) -> Tensor:
     """A tensor sharing memory with a NumPy array (changes to one show in the other)."""
-    if not isinstance(arr, np.ndarray):
-        raise TypeError(f"expected np.ndarray (got {type(arr).__name__})")
-    dtypes.from_numpy_dtype(arr.dtype)
-    return Tensor._make(arr, backend.cpu)
+    if not isinstance(ndarray, np.ndarray):
+        raise TypeError(f"expected np.ndarray (got {type(ndarray).__name__})")
+    dtypes.from_numpy_dtype(ndarray.dtype)
+    return Tensor._make(ndarray, backend.cpu)
 
 
 # ----------------------------------------------------------------------------- filled

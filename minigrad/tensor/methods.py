@@ -28,18 +28,21 @@ class TensorMethods:
     def __neg__(self): return ops.neg(self)
     def __pos__(self): return self
     def __abs__(self): return ops.abs(self)
-    def __floordiv__(self, other): return self.div(other, rounding_mode="floor")
+    def __floordiv__(self, other): return ops.floor_divide(self, other)
+    def __rfloordiv__(self, other): return ops.floor_divide(other, self)
 
     def add(self, other, *, alpha=1): return ops.add(self, other, alpha=alpha)
     def sub(self, other, *, alpha=1): return ops.sub(self, other, alpha=alpha)
     def mul(self, other): return ops.mul(self, other)
     def div(self, other, *, rounding_mode=None): return ops.div(self, other, rounding_mode=rounding_mode)
     def pow(self, exponent): return ops.pow(self, exponent)
+    def floor_divide(self, other): return ops.floor_divide(self, other)
     def neg(self): return ops.neg(self)
     def reciprocal(self): return ops.reciprocal(self)
     def square(self): return ops.mul(self, self)
     def rsqrt(self): return ops.reciprocal(ops.sqrt(self))
-    multiply, divide, subtract, negative, true_divide = mul, div, sub, neg, div
+    multiply, divide, subtract, negative = mul, div, sub, neg
+    def true_divide(self, other): return ops.div(self, other)
 
     # --- comparisons (bool results, never recorded) ---------------------------------------
     def __eq__(self, other): return ops.eq(self, other)
@@ -61,6 +64,7 @@ class TensorMethods:
     # --- elementwise math -----------------------------------------------------------------
     def exp(self): return ops.exp(self)
     def log(self): return ops.log(self)
+    def log1p(self): return ops.log1p(self)
     def sqrt(self): return ops.sqrt(self)
     def abs(self): return ops.abs(self)
     def sin(self): return ops.sin(self)
@@ -71,8 +75,9 @@ class TensorMethods:
     def sign(self): return ops.sign(self)
     def clamp(self, min=None, max=None): return ops.clamp(self, min, max)
     clip = clamp
-    def maximum(self, other): return ops.maximum(self, other)
-    def minimum(self, other): return ops.minimum(self, other)
+    # (the argument's position in PyTorch's error counts from the method's first: 1)
+    def maximum(self, other): return ops.maximum(self, ops.comparison.tensor_arg("maximum", "other", other, 1))
+    def minimum(self, other): return ops.minimum(self, ops.comparison.tensor_arg("minimum", "other", other, 1))
     def where(self, condition, other): return ops.where(condition, self, other)
     def masked_fill(self, mask, value): return ops.masked_fill(self, mask, value)
 
@@ -91,15 +96,16 @@ class TensorMethods:
     def prod(self, dim=None, keepdim=False): return ops.prod(self, dim, keepdim)
     def softmax(self, dim, dtype=None): return ops.softmax(self, dim, dtype)
     def log_softmax(self, dim, dtype=None): return ops.log_softmax(self, dim, dtype)
+    def sort(self, dim=-1, descending=False, *, stable=False): return ops.sort(self, dim, descending, stable=stable)
     def all(self, dim=None, keepdim=False): return _wrap(self.xp.all(self._data, axis=dim, keepdims=keepdim), self._device)
     def any(self, dim=None, keepdim=False): return _wrap(self.xp.any(self._data, axis=dim, keepdims=keepdim), self._device)
 
     # --- linear algebra -------------------------------------------------------------------
     def matmul(self, other): return ops.matmul(self, other)
-    def mm(self, other): return ops.mm(self, other)
-    def bmm(self, other): return ops.bmm(self, other)
-    def mv(self, other): return ops.mv(self, other)
-    def dot(self, other): return ops.dot(self, other)
+    def mm(self, mat2): return ops.mm(self, mat2)
+    def bmm(self, mat2): return ops.bmm(self, mat2)
+    def mv(self, vec): return ops.mv(self, vec)
+    def dot(self, tensor): return ops.dot(self, tensor)
 
     # --- shapes ---------------------------------------------------------------------------
     def size(self, dim=None):
@@ -124,6 +130,20 @@ class TensorMethods:
     def narrow(self, dim, start, length): return ops.narrow(self, dim, start, length)
     def select(self, dim, index): return ops.select(self, dim, index)
     def diagonal(self, offset=0, dim1=0, dim2=1): return ops.diagonal(self, offset, dim1, dim2)
+    def stride(self, dim=None):
+        """Steps between neighbours along each dimension, in elements (PyTorch's strides)."""
+        arr = self._data
+        if arr.flags.c_contiguous:  # (NumPy may give size-1 dimensions any stride)
+            steps, step = [], 1
+            for n in reversed(arr.shape):
+                steps.append(step)
+                step *= max(n, 1)
+            strides = tuple(reversed(steps))
+        else:
+            strides = tuple(s // arr.itemsize for s in arr.strides)
+        if dim is not None and arr.ndim == 0:
+            raise IndexError(f"Dimension specified as {dim} but tensor has no dimensions")
+        return strides if dim is None else strides[ops.helpers.normalize_dim(dim, arr.ndim)]
     def contiguous(self): return self if self._data.flags.c_contiguous else ops.clone(self)
     def is_contiguous(self): return bool(self._data.flags.c_contiguous)
 
@@ -166,7 +186,7 @@ class TensorMethods:
     def sub_(self, other, *, alpha=1): return ops.inplace.binary_inplace(self, other if alpha == 1 else other * alpha, ops.sub, "subtract")
     def mul_(self, other): return ops.inplace.binary_inplace(self, other, ops.mul, "multiply")
     def div_(self, other): return ops.inplace.binary_inplace(self, other, ops.div, "true_divide")
-    def pow_(self, other): return ops.inplace.binary_inplace(self, other, ops.pow, "power")
+    def pow_(self, exponent): return ops.inplace.binary_inplace(self, exponent, ops.pow, "power")
     def __iadd__(self, other): return self.add_(other)
     def __isub__(self, other): return self.sub_(other)
     def __imul__(self, other): return self.mul_(other)
@@ -181,11 +201,11 @@ class TensorMethods:
     clip_ = clamp_
     def zero_(self): return ops.inplace.zero_(self)
     def fill_(self, value): return ops.inplace.fill_(self, value)
-    def copy_(self, src, non_blocking=False): return ops.inplace.copy_(self, src)
+    def copy_(self, other, non_blocking=False): return ops.inplace.copy_(self, other)
 
-    def uniform_(self, a=0.0, b=1.0):
+    def uniform_(self, from_=0.0, to=1.0):  # PyTorch's first is `from`, a Python keyword
         from ..tensor.creation import _rng_fill
-        return _rng_fill(self, lambda rng, shape: rng.uniform(a, b, shape))
+        return _rng_fill(self, lambda rng, shape: rng.uniform(from_, to, shape))
 
     def normal_(self, mean=0.0, std=1.0):
         from ..tensor.creation import _rng_fill
