@@ -770,6 +770,14 @@ def test_T_of_a_vector_warns_like_torch(oracle):
     assert got[0] == [0.0, 1.0, 2.0] and [c for c, _ in got[1]] == ["UserWarning"]
     assert "x.T" in got[1][0][1]
 
+    # warned() merges repeated warnings, and PyTorch warns once per process: one x.T must
+    # warn once, not once in Tensor.T and again in the op
+    import warnings
+    with warnings.catch_warnings(record=True) as caught:
+        warnings.simplefilter("always")
+        mg.arange(3.0).T
+    assert len(caught) == 1
+
 
 def test_detach_shares_memory_and_version_and_is_a_new_leaf(oracle):
     def scenario(L):

@@ -148,14 +148,7 @@ class TensorMethods:
     def is_contiguous(self): return bool(self._data.flags.c_contiguous)
 
     @property
-    def T(self):
-        if self._data.ndim != 2:
-            import warnings
-            warnings.warn("The use of `x.T` on tensors of dimension other than 2 to reverse their "
-                          "shape is deprecated and it will throw an error in a future release. "
-                          "Consider `x.mT` to transpose batches of matrices or "
-                          "`x.permute(*torch.arange(x.ndim - 1, -1, -1))` to reverse the "
-                          "dimensions of a tensor.", UserWarning, stacklevel=2)
+    def T(self):  # (T_property warns as PyTorch does, once)
         return ops.shape.T_property(self)
 
     @property

@@ -48,7 +48,7 @@ def _quiet(f):
 def _wrap(r):
     """NumPy results become device arrays: a NumPy scalar (a reduction) becomes a 0-d array."""
     if isinstance(r, np.ndarray):
-        return ndarray._of(r)
+        return ndarray._of(_writable(r))
     if isinstance(r, (np.generic, _b.bool)):
         return ndarray._of(np.asarray(r))
     if isinstance(r, tuple):
@@ -56,6 +56,20 @@ def _wrap(r):
     if isinstance(r, list):
         return [_wrap(x) for x in r]
     return r
+
+
+def _writable(r: np.ndarray) -> np.ndarray:
+    """CuPy's views are all writable (it has no read-only arrays); NumPy hands out some
+    read-only (diagonal, broadcast_to): the same memory, writable where its owner is."""
+    if r.flags.writeable:
+        return r
+    root = r
+    while isinstance(root.base, np.ndarray):
+        root = root.base
+    if not root.flags.writeable:
+        return r
+    offset = r.__array_interface__["data"][0] - root.__array_interface__["data"][0]
+    return np.ndarray(r.shape, r.dtype, buffer=root, offset=offset, strides=r.strides)
 
 
 def _strict(x):
