@@ -12,6 +12,8 @@ What you build:
 Without a GPU these checks run on the CuPy stand-in (``fakecupy``: NumPy underneath, as strict
 as CuPy), so that ``.to("cuda")`` really goes through your code.
 """
+import contextlib
+
 import numpy as np
 import pytest
 
@@ -35,34 +37,42 @@ def on_gpu(array) -> bool:
     return not isinstance(array, np.ndarray) and callable(getattr(array, "get", None))
 
 
-def moved(t: minigrad.Tensor, where: str) -> minigrad.Tensor:
-    """``t.to(where)``; an exception other than a stub's fails the check with a hint."""
+# What CuPy (and the engine) say when an array or a gradient is on the wrong side, in words.
+HINTS = [
+    ("Implicit conversion", "CuPy refuses to read a GPU array as a NumPy array (np.asarray, "
+     "np.array): copy it to the host with its .get()"),
+    ("Unsupported type <class 'numpy.ndarray'>", "a NumPy array reached a GPU operation: "
+     "to_device must copy a host array onto the GPU (cupy.asarray), not return it as it is"),
+    ("same device", "an operation got tensors on two devices: was a gradient sent to the wrong "
+     "device? The backward of to moves the gradient back to the device the input had "
+     "(ctx.src)"),
+    ("expected device", "the backward of to returned a gradient on the wrong device: move "
+     "the gradient back to the device the input had (ctx.src)"),
+]
+
+
+@contextlib.contextmanager
+def words(doing: str):
+    """Run ``doing``; an exception other than a stub's fails the check with a sentence."""
     try:
-        return t.to(where)
-    except NotImplementedError:
+        yield
+    except (NotImplementedError, AssertionError, pytest.fail.Exception):
         raise
-    except TypeError as exc:
-        if "Implicit conversion" in str(exc):
-            pytest.fail(f".to({where!r}) raised CuPy's error: {exc} A GPU array cannot be "
-                        "read as a NumPy array (np.asarray, np.array): copy it to the host with "
-                        "its .get()")
-        pytest.fail(f".to({where!r}) raised {type(exc).__name__}: {exc}")
     except Exception as exc:
-        pytest.fail(f".to({where!r}) raised {type(exc).__name__}: {exc}")
+        hint = next((h for key, h in HINTS if key in str(exc)), "")
+        said = str(exc).rstrip(".")
+        pytest.fail(f"{doing} raised {type(exc).__name__}: {said}. {hint[:1].upper()}{hint[1:]}"
+                    .rstrip(". ") + ".")
+
+
+def moved(t: minigrad.Tensor, where: str) -> minigrad.Tensor:
+    with words(f".to({where!r})"):
+        return t.to(where)
 
 
 def grad_of(loss, inputs, **kwargs):
-    """autograd.grad; the engine's device check becomes a sentence."""
-    try:
+    with words("autograd.grad (backward through to)"):
         return minigrad.autograd.grad(loss, inputs, **kwargs)
-    except NotImplementedError:
-        raise
-    except RuntimeError as exc:
-        if "expected device" in str(exc):
-            pytest.fail(f"the backward of to returned a gradient on the wrong device ({exc}). "
-                        "The gradient of an input must live where the input lives: move it "
-                        "back to the device the input had (ctx.src)")
-        raise
 
 
 def test_to_cuda_copies_the_data_onto_the_gpu():
@@ -80,7 +90,8 @@ def test_to_cuda_copies_the_data_onto_the_gpu():
 
 def test_to_cpu_copies_the_data_back_to_the_host():
     values = np.arange(6.0).reshape(2, 3)
-    x = minigrad.tensor(values, device="cuda")
+    with words("minigrad.tensor(..., device='cuda')"):
+        x = minigrad.tensor(values, device="cuda")
     back = moved(x, "cpu")
     assert back.device == backend.cpu, f"x.to('cpu').device is {back.device}"
     assert isinstance(back._data, np.ndarray), (
@@ -89,20 +100,27 @@ def test_to_cpu_copies_the_data_back_to_the_host():
         "the GPU")
     assert np.array_equal(back._data, values), (
         f"the round trip cpu -> cuda -> cpu changed the values: {back._data.tolist()}")
-    assert np.array_equal(moved(x * 2, "cpu").numpy(), values * 2), (
+    with words("x * 2 on the GPU"):
+        doubled = x * 2
+    assert np.array_equal(moved(doubled, "cpu").numpy(), values * 2), (
         "a result computed on the GPU, copied back, has the wrong values")
 
 
 def test_backward_moves_the_gradient_back_to_the_inputs_device():
     x = minigrad.tensor([1.0, -2.0, 3.0], requires_grad=True)       # on the host
     y = moved(x, "cuda")
-    g, = grad_of((y * y).sum(), x)
-    assert g.device == backend.cpu, f"x is on the cpu but its gradient on {g.device}"
+    with words("(y * y).sum() on the GPU"):
+        loss = (y * y).sum()
+    g, = grad_of(loss, x)
+    assert g.device == backend.cpu, (
+        f"x is on the cpu but its gradient arrived on {g.device}: the backward of to must move "
+        "the gradient back to the device the input had (ctx.src)")
     assert np.allclose(g.numpy(), [2.0, -4.0, 6.0]), (
         f"d(sum of y^2)/dx with y = x.to('cuda') is 2x = [2, -4, 6], got {g.numpy().tolist()}. "
         "A copy's derivative is 1: the gradient passes through unchanged")
 
-    w = minigrad.tensor([0.5, 2.0], device="cuda", requires_grad=True)  # on the GPU
+    with words("minigrad.tensor(..., device='cuda')"):
+        w = minigrad.tensor([0.5, 2.0], device="cuda", requires_grad=True)  # on the GPU
     g, = grad_of((moved(w, "cpu") * 3).sum(), w)
     assert g.device == GPU, (
         f"w is on cuda:0, used on the cpu (w.to('cpu')), but its gradient arrived on "
@@ -112,20 +130,19 @@ def test_backward_moves_the_gradient_back_to_the_inputs_device():
 
 def test_backward_gives_the_gradient_the_inputs_dtype():
     x = minigrad.tensor([0.25, -1.5], dtype=minigrad.float64, requires_grad=True)
-    y = x.to("cuda", minigrad.float32)
+    with words(".to('cuda', float32)"):
+        y = x.to("cuda", minigrad.float32)
     assert y.grad_fn is not None and y.grad_fn.name() == "ToCopyBackward0"
     g = minigrad.ones(2, device="cuda")                                # float32, on the GPU
-    try:
+    with words("ToCopy.backward"):
         out = ToCopy.backward(y.grad_fn, g)
-    except NotImplementedError:
-        raise
-    except Exception as exc:
-        pytest.fail(f"ToCopy.backward raised {type(exc).__name__}: {exc}")
     assert isinstance(out, tuple) and len(out) == 3 and out[1] is None and out[2] is None, (
         "ToCopy.backward returns one gradient per argument of forward (a, dtype, device): "
         "(the gradient of a, None, None)")
     ga = out[0]
-    assert ga.device == backend.cpu, f"x was on the cpu, its gradient is on {ga.device}"
+    assert ga.device == backend.cpu, (
+        f"x was on the cpu, and the gradient ToCopy.backward gives it is on {ga.device}: move "
+        "the gradient back to the device the input had (ctx.src)")
     assert ga.dtype == minigrad.float64, (
         f"x was float64, y = x.to('cuda', float32), and the gradient ToCopy.backward gives x "
         f"is {ga.dtype}: move the dtype back too (the dtype in ctx.src)")
@@ -135,12 +152,17 @@ def test_backward_gives_the_gradient_the_inputs_dtype():
 def test_the_backward_of_to_can_be_differentiated_again():
     x = minigrad.tensor([1.0, -0.5, 2.0], dtype=minigrad.float64, requires_grad=True)
     y = moved(x, "cuda")
-    g, = grad_of((y ** 3).sum(), x, create_graph=True)                   # 3 x^2
+    with words("(y ** 3).sum() on the GPU"):
+        loss = (y ** 3).sum()
+    g, = grad_of(loss, x, create_graph=True)                             # 3 x^2
     assert g.requires_grad, (
         "with create_graph=True the gradient that came back through to has no graph: the "
         "backward of to must use a tensor operation (g.to(...)), not copy g's array by hand "
         "(._data, to_device), which cuts the graph")
     gg, = grad_of(g.sum(), x)                                            # 6 x
-    assert gg.device == backend.cpu and np.allclose(gg.numpy(), [6.0, -3.0, 12.0]), (
+    assert gg.device == backend.cpu, (
+        f"the second derivative arrived on {gg.device}, x is on the cpu: move the gradient "
+        "back to the device the input had (ctx.src)")
+    assert np.allclose(gg.numpy(), [6.0, -3.0, 12.0]), (
         f"the second derivative of sum(x^3) through to is 6x = [6, -3, 12], got "
-        f"{gg.numpy().tolist()} on {gg.device}")
+        f"{gg.numpy().tolist()}")

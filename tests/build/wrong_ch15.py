@@ -25,7 +25,7 @@ with cp.cuda.Device(dev.index or 0):
     return cp.asarray(a)
 """),
     # ------------------------------------------------------------------ ToCopy.backward
-    Version("the gradient left where it arrived", 15, "wrong device", _BACK, """\
+    Version("the gradient left where it arrived", 15, "move the gradient back", _BACK, """\
 return g, None, None
 """),
     Version("the gradient always sent to the cpu", 15, "not always the cpu", _BACK, """\
