@@ -10,7 +10,8 @@ In the package's source, each piece a chapter has the learner build sits between
   indentation (chapters before N come solved), and the declared fast paths switched off, so
   that what the learner writes is what runs;
 - ``checks/``: each chapter's build checks (``tests/build/``), which say in words what is wrong:
-  ``course.check(K)`` in a notebook, or ``python -m pytest -m chapterK checks`` in OUT;
+  ``course.check(K)`` in a notebook, or ``python -m pytest -m chapterK checks`` in OUT; and
+  ``checks/fakecupy``, the CuPy stand-in on which chapter 15's checks run without a GPU;
 - ``notebooks/``: the course as in the student edition (exercises stubbed), each importing the
   minigrad of OUT; a cell that needs a piece not written yet says which, and in which chapter
   it is built (``minigrad/course.py``);
@@ -91,6 +92,9 @@ def _files(from_chapter: int) -> dict[str, str]:
     for path in sorted((ROOT / "tests" / "build").glob("*.py")):
         if path.name.startswith(("test_ch", "conftest")):
             files[f"checks/{path.name}"] = path.read_text()
+    # the CuPy stand-in, on which chapter 15's checks run their cuda side without a GPU
+    for path in sorted((ROOT / "tests" / "fakecupy").glob("*.py")):
+        files[f"checks/fakecupy/{path.name}"] = path.read_text()
     files.update(_notebooks())
     files["README.md"] = _readme(from_chapter)
     return files

@@ -103,9 +103,14 @@ def device_of_array(a) -> device:
 
 
 def to_device(a, dev: device):
-    """Copy an array to ``dev`` (no copy when it is already there)."""
+    """Copy an array to ``dev`` (no copy when it is already there): NumPy arrays live in the
+    host's memory, CuPy arrays in a GPU's; a copy between the two crosses the PCIe bus."""
+    if dev.type == "cpu" and isinstance(a, np.ndarray):
+        return a  # already on the host: what every CPU tensor asks
+    ### BEGIN SOLUTION chapter 15: copying an array between the host and a GPU
     if dev.type == "cpu":
-        return a if isinstance(a, np.ndarray) else a.get()
+        return a.get()  # GPU -> host: waits until the GPU has computed a, then copies
     cp = _cuda.require()
-    with cp.cuda.Device(dev.index):
-        return cp.asarray(a)
+    with cp.cuda.Device(dev.index):  # onto that GPU (cuda:1 is not cuda:0)
+        return cp.asarray(a)  # host -> GPU (an array already there is not copied)
+    ### END SOLUTION

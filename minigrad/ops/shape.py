@@ -347,8 +347,11 @@ class ToCopy(Function):
 
     @staticmethod
     def backward(ctx, g):
-        dtype, dev = ctx.src
+        dtype, dev = ctx.src  # where the input was, and its dtype
+        ### BEGIN SOLUTION chapter 15: the backward of to (the gradient back where the input was)
+        # d(copy of a)/da = 1: the gradient itself, moved back to a's device and dtype
         return g.to(device=dev, dtype=dtype), None, None
+        ### END SOLUTION
 
 
 def to(a: Tensor, *args, dtype=None, device=None, copy: bool = False, non_blocking=False):
