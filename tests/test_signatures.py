@@ -31,6 +31,10 @@ ALLOWED = {
     ("torch.subtract", "alpha"): "PyTorch takes alpha by position only in subtract(tensor, "
                                  "number, alpha); minigrad's subtract is sub (keyword alpha)",
     ("torch.Tensor.subtract", "alpha"): "as torch.subtract",
+    **{(f"torch.{where}{name}", "other"): "PyTorch's overloads put `other` and `dim` both in "
+       "the second place; one def can't, so minigrad's second parameter is `dim` (a tensor there "
+       "means `other`, as in PyTorch) and `other=` is keyword-only"
+       for where in ("", "Tensor.") for name in ("max", "min")},
     ("torch.Tensor.uniform_", "from_"): "PyTorch's name is `from`, a Python keyword, which a "
                                         "def can't have",
 }

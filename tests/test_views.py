@@ -230,6 +230,18 @@ def detach_is_not_a_view(L):
 
 
 @scenario
+def custom_function_output_is_a_view(L):
+    """A custom Function's output on its input's memory is a view of it; the base may still
+    change in place (through it, it may not: see ERRORS)."""
+    x = _leaf(L)
+    y = x * 2
+    out = _custom_function_output(L, base=y)
+    y.mul_(3)
+    return dict(out=out.detach(), is_view=out._is_view(), base=out._base is y, y=y,
+                grads=_grads(L, y, x))
+
+
+@scenario
 def writes_into_expanded(L):
     """fill_, zero_ and x[i] = v write through an expanded view into the shared memory."""
     x = L.zeros(3)
@@ -289,12 +301,28 @@ ERRORS: dict[str, Callable] = {
     "detach_-of-view": lambda L: (_leaf(L) * 2)[0].detach_(),
     "detach_-of-view-without-grad": lambda L: L.zeros(3)[1:].detach_(),
     "expanded-view": lambda L: (_leaf(L) * 2)[:2].expand(3, 2).mul_(2),
+    "custom-function-returns-input": lambda L: _custom_function_output(L).mul_(2),
+    "custom-function-makes-a-view": lambda L: _custom_function_output(L, view=True).add_(1),
+    "view-of-custom-function-view": lambda L: _custom_function_output(L, of_view=True).mul_(2),
     "expanded-copy_": lambda L: L.zeros(1).expand(3).copy_(L.ones(3)),
     "expanded-normal_": lambda L: L.zeros(1).expand(3).normal_(),
     "expanded-uniform_": lambda L: L.zeros(3).expand(2, 3).uniform_(),
     "saved-then-written-through-view": lambda L: _saved_then_written(L),
     "saved-view-then-written": lambda L: _saved_view_then_written(L),
 }
+
+
+def _custom_function_output(L, view=False, of_view=False, base=None):
+    class Ident(L.autograd.Function):
+        @staticmethod
+        def forward(ctx, a):
+            return a.view(a.shape) if view else a  # a view made inside, or the input itself
+
+        @staticmethod
+        def backward(ctx, g):
+            return g
+    out = Ident.apply(_leaf(L) * 2 if base is None else base)
+    return out[1:] if of_view else out
 
 
 def _no_grad_view(L, grad=True):

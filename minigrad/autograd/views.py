@@ -11,14 +11,16 @@ Each view remembers ``(base, replay, kind)`` in ``_view_info``:
 - ``replay(b)`` — makes the same view of ``b`` again (the view ops, applied in order), so a
   view's ``grad_fn`` can be re-derived from its base's after the base changed;
 - ``kind`` — ``None``, or why an in-place change through it is refused: ``"no_grad"`` (made
-  while recording was off; ``"no_grad_parent"``: a view of such a view) or
-  ``(output_nr, name)`` (one of several views one op returned).
+  while recording was off; ``"no_grad_parent"``: a view of such a view),
+  ``(output_nr, name)`` (one of several views one op returned) or ``"custom_function"`` (a
+  custom Function's output on an input's memory; ``replay`` is None).
 
 An in-place op on a view, while recording, gives the base a ``CopySlices`` node: it wraps the
 in-place op's own node and applies it to the part of the gradient the view covers.
 """
 from __future__ import annotations
 
+import re
 import weakref
 from typing import Any, Callable
 
@@ -45,6 +47,9 @@ class ViewFunction(Function):
         return out
 
 
+# views that keep their node when their base changes: no in-place change may go through them
+_NOT_REDERIVED = ("no_grad", "no_grad_parent", "custom_function")
+
 _apply = Function.apply.__func__  # Function.apply itself, for a ViewFunction subclass
 
 
@@ -55,7 +60,9 @@ def _track(a: Tensor, view: Tensor, replay: Callable, kind: Any) -> None:
     else:  # a view of a view: replay the parent's views first
         base, parent_replay, parent_kind = parent
         full_replay = lambda b: replay(parent_replay(b))  # noqa: E731
-        if parent_kind == "no_grad" and grad_mode.state.enabled:
+        if parent_kind == "custom_function":  # (its replay is None: it can't be re-derived)
+            kind = parent_kind
+        elif parent_kind == "no_grad" and grad_mode.state.enabled:
             kind = kind or "no_grad_parent"
         else:
             kind = kind or parent_kind
@@ -64,8 +71,8 @@ def _track(a: Tensor, view: Tensor, replay: Callable, kind: Any) -> None:
         if base._requires_grad:  # PyTorch: a view of a tensor that requires grad does
             view._requires_grad = True
     view._view_info = (base, full_replay, kind)
-    if kind in ("no_grad", "no_grad_parent"):
-        return  # never re-derived (refresh_views skips them): no need to find it again
+    if kind in _NOT_REDERIVED:
+        return  # refresh_views never re-derives it: no need to find it again
     views = base._views
     if views is None:
         views = base._views = []
@@ -81,7 +88,7 @@ def check_inplace_on_view(view: Tensor) -> None:
     base, _, kind = view._view_info
     if kind is not None:
         if view.grad_fn is not None:
-            name = view.grad_fn.name().removesuffix("Backward0")
+            name = re.sub(r"Backward\d*$", "", view.grad_fn.name())
             nr = view._output_nr
             msg = f"Output {nr} of {name} is a view and is being modified inplace."
         else:
@@ -91,6 +98,13 @@ def check_inplace_on_view(view: Tensor) -> None:
             msg = msg.replace(" is a view and is being modified inplace.",
                               " is a view of a view which was created in no_grad mode and is "
                               "being modified inplace with grad mode enabled.")
+        if kind == "custom_function":
+            raise RuntimeError(
+                msg + " This view was created inside a custom Function (or because an input was "
+                "returned as-is) and the autograd logic to handle view+inplace would override "
+                "the custom backward associated with the custom Function, leading to incorrect "
+                "gradients. This behavior is forbidden. You can fix this by cloning the output "
+                "of the custom Function.")
         if kind in ("no_grad", "no_grad_parent"):
             raise RuntimeError(
                 msg + " Given that this use case is ambiguous and error-prone, it is forbidden. "
@@ -122,7 +136,7 @@ def refresh_views(base: Tensor) -> None:
     gets its ``grad_fn`` anew, from the base's new one (PyTorch re-derives it the same way)."""
     for ref in base._views or ():
         v = ref()
-        if v is None or v._view_info[2] in ("no_grad", "no_grad_parent"):
+        if v is None or v._view_info[2] in _NOT_REDERIVED:
             continue
         with grad_mode.enable_grad():
             fresh = AsStrided.apply(base, replay=v._view_info[1])

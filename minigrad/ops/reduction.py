@@ -256,13 +256,19 @@ def _maxmin(a: Tensor, dim, keepdim, other, all_cls, dim_cls, result):
 
 
 @writes_out
-def max(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None):  # noqa: A001
-    return _maxmin(input, dim, keepdim, None, MaxAll, MaxDim, max_result)
+def max(input: Tensor, dim=None, keepdim: bool = False, *, other: Tensor | None = None,  # noqa: A001
+        out: Tensor | None = None):
+    """``max(input)``, ``max(input, dim, keepdim)``, or ``max(input, other)`` (= ``maximum``)."""
+    return _maxmin(input, other if other is not None else dim, keepdim, None, MaxAll, MaxDim,
+                   max_result)
 
 
 @writes_out
-def min(input: Tensor, dim=None, keepdim: bool = False, *, out: Tensor | None = None):  # noqa: A001
-    return _maxmin(input, dim, keepdim, None, MinAll, MinDim, min_result)
+def min(input: Tensor, dim=None, keepdim: bool = False, *, other: Tensor | None = None,  # noqa: A001
+        out: Tensor | None = None):
+    """``min(input)``, ``min(input, dim, keepdim)``, or ``min(input, other)`` (= ``minimum``)."""
+    return _maxmin(input, other if other is not None else dim, keepdim, None, MinAll, MinDim,
+                   min_result)
 
 
 @writes_out

@@ -160,7 +160,16 @@ def tensor(data, dtype=None, device=None, requires_grad: bool = False) -> Tensor
     except OverflowError:
         if np_dtype.kind in "biu" and _has_huge_int(host):
             raise ValueError("Overflow when unpacking long long") from None  # PyTorch's words
-        raise
+        if np_dtype.kind in "iu":  # an int64 value that the smaller integer dtype can't hold
+            wide = np.array(host, dtype=np.int64)
+            top = np.iinfo(np_dtype).max
+            if np_dtype.kind == "u" and (np.abs(wide) <= top).all():
+                arr = wide.astype(np_dtype)  # PyTorch wraps negatives into unsigned dtypes
+            else:
+                raise RuntimeError(f"value cannot be converted to type {np_dtype.name} without "
+                                   "overflow") from None
+        else:
+            raise
     return _finish(arr, None, device, requires_grad)
 
 
