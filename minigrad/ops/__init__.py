@@ -44,7 +44,13 @@ def _install() -> None:
     """Bind this package to the name ``ops`` through which Tensor's operators and methods call
     it (``tensor/methods.py``). ops is built on Tensor, so the tensor package can't import it:
     ``minigrad/__init__.py`` calls this once, right after importing ops. (An operator stays
-    one call into ops, ``ops.mul(self, other)``, on the hottest path of the engine.)"""
+    one call into ops, ``ops.mul(self, other)``, on the hottest path of the engine.)
+
+    Tensor's methods take no ``out=`` (as in PyTorch), so what they see of ops is the ops
+    themselves, without ``writes_out``'s wrapper: a namespace made once, here."""
     import sys
+    import types
     from ..tensor import methods
-    methods.ops = sys.modules[__name__]
+    methods.ops = types.SimpleNamespace(**{
+        name: value.__wrapped__ if getattr(value, "_writes_out", False) else value
+        for name, value in vars(sys.modules[__name__]).items()})

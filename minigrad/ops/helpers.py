@@ -245,4 +245,5 @@ def writes_out(fn=None, *, name: "str | None" = None, refuses: str = "any",
         for arg in (*args, *kwargs.values()):  # (cat's list of tensors counts too)
             inputs += arg if isinstance(arg, (tuple, list)) else [arg]
         return into_out(op_name, out, inputs, lambda: fn(*args, **kwargs), same_dtype, refuses)
+    op._writes_out = True  # Tensor's methods, which take no out=, call fn itself (ops._install)
     return op
