@@ -267,7 +267,7 @@ def _claim_output(ctx: BackwardNode, o: Any, nr: int, args: tuple) -> Any:
             break
     if differentiable:
         o.grad_fn, o._output_nr, o._requires_grad = ctx, nr, True
-    if ctx._forward_cls._checks_devices and o._vc is not None:  # a custom Function's output
+    if o._vc is not None and ctx._forward_cls._checks_devices:  # a custom Function's output
         for a in args:  # on an input's memory: a view no in-place op may change (views.py)
             if isinstance(a, Tensor) and o._vc is a._vc:
                 o._view_info = (a._base if a._view_info is not None else a, None,

@@ -121,14 +121,12 @@ def check_inplace_on_view(view: Tensor) -> None:
 
 
 def rebase_view(view: Tensor, r: Tensor) -> None:
-    """Write ``r``, the view's new value (recorded out of place on its old value), into the
-    view's memory and give the base a ``CopySlices`` node that wraps r's node."""
+    """``r``, the view's new value recorded out of place on its old value, was written into
+    the view (so into its base): the base's node becomes a ``CopySlices`` wrapping r's node."""
     base, replay, _ = view._view_info
     base_edge = gradient_edge(base) if base._requires_grad else (None, 0)
-    node = CopySlices(base_edge, r.grad_fn, replay)
-    from ..ops.inplace import writable
-    writable(view._data)[...] = r._data  # into the base's memory
-    base.grad_fn, base._output_nr, base._requires_grad = node, 0, True
+    base.grad_fn = CopySlices(base_edge, r.grad_fn, replay)
+    base._output_nr, base._requires_grad = 0, True
 
 
 def refresh_views(base: Tensor) -> None:
@@ -187,10 +185,15 @@ class AsStrided(Function):
 
     @staticmethod
     def backward(ctx, g):
-        from .. import backend
-        shape, dtype, device = ctx.meta
-        zeros = Tensor._make(backend.array_module(device).zeros(shape, dtype), device)
-        return WriteIntoView.apply(zeros, g, replay=ctx.replay), None
+        return into_zeros(g, *ctx.meta, replay=ctx.replay), None
+
+
+def into_zeros(g: Tensor, shape: tuple, dtype, device, replay: Callable) -> Tensor:
+    """Zeros of ``shape``, with ``g`` at the place that ``replay`` views: the backward of a
+    view that takes part of its input (as WriteIntoView, so it can be differentiated again)."""
+    from .. import backend
+    zeros = Tensor._make(backend.array_module(device).zeros(shape, dtype), device)
+    return WriteIntoView.apply(zeros, g, replay=replay)
 
 
 class WriteIntoView(Function):

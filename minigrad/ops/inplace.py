@@ -30,20 +30,22 @@ def apply_inplace(a: Tensor, recorded: Callable[[Tensor], Tensor], direct: Calla
     computes the new value out of place (and records it), and the result is written into a."""
     record = grad_mode.state.enabled and (
         a._requires_grad or any(isinstance(o, Tensor) and o._requires_grad for o in others))
-    view = a._view_info
-    if record and view is not None:  # writing into a view changes its base: see views.py
-        views.check_inplace_on_view(a)
-        views.rebase_view(a, _recorded_value(a, recorded))
-    elif record:
-        if a.grad_fn is None and a._requires_grad:
+    if not record:
+        direct()
+    else:
+        view = a._view_info
+        if view is not None:  # writing into a view changes its base: see views.py
+            views.check_inplace_on_view(a)
+        elif a.grad_fn is None and a._requires_grad:
             raise RuntimeError("a leaf Variable that requires grad is being used in an in-place "
                                "operation.")
         r = _recorded_value(a, recorded)
         writable(a._data)[...] = r._data  # into a's own memory, so aliases of a see the change
-        a.grad_fn, a._output_nr, a._requires_grad = r.grad_fn, r._output_nr, r._requires_grad
-    else:
-        direct()
-    if record:  # the views of the base (or of a, if a is a base) now come from its new value
+        if view is not None:
+            views.rebase_view(a, r)  # the base's node wraps r's
+        else:
+            a.grad_fn, a._output_nr, a._requires_grad = r.grad_fn, r._output_nr, r._requires_grad
+        # the views of the base (or of a, if a is a base) now come from its new value
         views.refresh_views(view[0] if view is not None else a)
     a._counter().value += 1
     return a

@@ -11,7 +11,7 @@ import numpy as np
 from .. import backend
 from ..autograd.forward_ad import linear
 from ..autograd.function import Function
-from ..autograd.views import ViewFunction
+from ..autograd.views import ViewFunction, into_zeros
 from ..tensor.tensor import Tensor
 from .helpers import normalize_dim, out, tensor_type_name
 
@@ -416,13 +416,10 @@ class Diagonal(ViewFunction):
 
     @staticmethod
     def backward(ctx, g):
-        from .. import backend
-        z = Tensor._make(backend.array_module(g._device).zeros(ctx.shape, g._data.dtype),
-                         g._device)
-        from ..autograd.views import WriteIntoView
         offset, dim1, dim2 = ctx.args
-        return WriteIntoView.apply(z, g, replay=lambda b: Diagonal.apply(
-            b, offset=offset, dim1=dim1, dim2=dim2)), None
+        def replay(b):
+            return Diagonal.apply(b, offset=offset, dim1=dim1, dim2=dim2)
+        return into_zeros(g, ctx.shape, g._data.dtype, g._device, replay=replay), None
 
 
 def diagonal(input: Tensor, offset: int = 0, dim1: int = 0, dim2: int = 1) -> Tensor:
